@@ -1,0 +1,76 @@
+"""Face detection with the Haar cascade that ships inside the OpenCV 4.x wheels (works offline)."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from functools import cache
+
+import cv2
+import numpy as np
+
+_CASCADE_FILE = "haarcascade_frontalface_default.xml"
+_local = threading.local()
+
+
+@dataclass(frozen=True)
+class FaceBox:
+    """A detected face in full-frame pixel coordinates."""
+
+    x: int
+    y: int
+    w: int
+    h: int
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        return (self.x + self.w / 2, self.y + self.h / 2)
+
+
+@cache
+def _cascade_path() -> str:
+    path = str(cv2.data.haarcascades) + _CASCADE_FILE  # type: ignore[attr-defined]
+    if cv2.CascadeClassifier(path).empty():
+        raise RuntimeError(
+            f"OpenCV ships no {_CASCADE_FILE}; install opencv-python-headless < 5 (see README)"
+        )
+    return path
+
+
+def _classifier() -> cv2.CascadeClassifier:
+    # CascadeClassifier is not safe to share between threads: keep one per thread.
+    classifier = getattr(_local, "classifier", None)
+    if classifier is None:
+        classifier = cv2.CascadeClassifier(_cascade_path())
+        _local.classifier = classifier
+    return classifier
+
+
+def detect_faces(
+    bgr: np.ndarray, *, work_width: int = 320, min_face_frac: float = 0.08
+) -> list[FaceBox]:
+    """Find frontal faces, largest first.
+
+    The frame is downscaled to ``work_width`` pixels wide before detection (cost grows with
+    area); ``min_face_frac`` is the smallest face side, as a share of the frame width, worth finding.
+    """
+    height, width = bgr.shape[:2]
+    scale = min(1.0, work_width / width)
+    gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY) if bgr.ndim == 3 else bgr
+    if scale < 1.0:
+        gray = cv2.resize(gray, (round(width * scale), round(height * scale)),
+                          interpolation=cv2.INTER_AREA)
+    min_side = max(20, round(min_face_frac * gray.shape[1]))
+    found = _classifier().detectMultiScale(
+        gray, scaleFactor=1.1, minNeighbors=5, minSize=(min_side, min_side)
+    )
+    boxes = [
+        FaceBox(round(x / scale), round(y / scale), round(w / scale), round(h / scale))
+        for (x, y, w, h) in (found if len(found) else [])
+    ]
+    return sorted(boxes, key=lambda b: b.w * b.h, reverse=True)
+
+
+def count_faces(bgr: np.ndarray) -> int:
+    """Number of frontal faces in an image of any size (used by the simulator's checks)."""
+    return len(detect_faces(bgr, work_width=min(640, bgr.shape[1]), min_face_frac=0.05))
