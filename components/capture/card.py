@@ -1,0 +1,230 @@
+"""Find an ISO ID-1 card (the Egyptian national ID) in a frame or an uploaded photo.
+
+Two ways to find it:
+
+* a quadrilateral whose outline stands out from the background (a card held up to a webcam,
+  or a photo of a card lying on a desk), found from edges and, failing that, from a light/dark
+  split of the frame;
+* the whole image, when it *is* the card (a tightly cropped upload): its aspect must be ID-1
+  and its content must look like a printed document (several lines of dark text on a light
+  ground), so that a selfie or a plain wall is never taken for a card.
+
+The perspective-corrected crop is what the front/back decision (``has_portrait``) and the
+sharpness/glare checks look at.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from components.capture.faces import detect_faces
+
+ID1_ASPECT = 85.60 / 53.98  # 1.586
+DEFAULT_ASPECT_TOLERANCE = 0.20  # +-20 % of 1.586: perspective tilt changes the measured aspect
+_WORK_WIDTH = 480  # detection runs on a copy this wide; cost grows with area
+_MIN_AREA_FRAC = 0.04  # smaller quads are specks, not a card someone is showing
+_BORDER_MARGIN = 0.01  # a quad touching the frame edge is cut off (or is the frame itself)
+CROP_WIDTH = 856  # rectified crop width: 10 px per mm of card, enough for OCR and a face check
+
+
+@dataclass(frozen=True)
+class CardDetection:
+    """A card found in an image.
+
+    ``corners`` are full-image pixel coordinates ordered top-left, top-right, bottom-right,
+    bottom-left; ``aspect`` is long side over short side; ``fill`` the share of the image area
+    the card covers; ``crop`` the perspective-corrected card (BGR, ID-1 aspect);
+    ``has_portrait`` whether the crop carries a face (the front does, the back does not);
+    ``whole_image`` whether the image itself is the card (a tight crop, no outline found).
+    """
+
+    corners: np.ndarray = field(repr=False)
+    aspect: float
+    fill: float
+    crop: np.ndarray = field(repr=False)
+    has_portrait: bool
+    whole_image: bool = False
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        """Centre of the card in image pixels."""
+        x, y = self.corners.mean(axis=0)
+        return float(x), float(y)
+
+
+def find_card(
+    bgr: np.ndarray, *, aspect_tolerance: float = DEFAULT_ASPECT_TOLERANCE,
+    check_portrait: bool = True,
+) -> CardDetection | None:
+    """The ID-1 card in ``bgr`` (a frame or a photo), or None when there is none."""
+    if bgr.ndim != 3 or bgr.shape[0] < 32 or bgr.shape[1] < 32:
+        return None
+    height, width = bgr.shape[:2]
+    corners = find_card_quad(bgr, aspect_tolerance=aspect_tolerance)
+    whole_image = False
+    if corners is None:
+        if not _is_tight_card_crop(bgr, aspect_tolerance):
+            return None
+        corners = np.float32([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]])
+        whole_image = True
+    crop = rectify(bgr, corners)
+    return CardDetection(
+        corners=corners,
+        aspect=quad_aspect(corners),
+        fill=float(cv2.contourArea(corners) / (width * height)),
+        crop=crop,
+        has_portrait=has_portrait(crop) if check_portrait else False,
+        whole_image=whole_image,
+    )
+
+
+def find_card_quad(
+    bgr: np.ndarray, *, aspect_tolerance: float = DEFAULT_ASPECT_TOLERANCE
+) -> np.ndarray | None:
+    """Corners (tl, tr, br, bl; full-image pixels) of the largest card-shaped quad, or None."""
+    height, width = bgr.shape[:2]
+    scale = min(1.0, _WORK_WIDTH / width)
+    gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+    if scale < 1.0:
+        gray = cv2.resize(gray, (round(width * scale), round(height * scale)),
+                          interpolation=cv2.INTER_AREA)
+    gray = cv2.GaussianBlur(gray, (5, 5), 0)
+    for mask in (_edge_mask(gray), *_split_masks(gray)):
+        quad = _best_quad(mask, aspect_tolerance)
+        if quad is not None:
+            return (quad / scale).astype(np.float32)
+    return None
+
+
+def rectify(bgr: np.ndarray, corners: np.ndarray, *, margin: float = 0.0,
+            width: int = CROP_WIDTH) -> np.ndarray:
+    """Perspective-corrected card, ``width`` px wide at ID-1 aspect.
+
+    ``margin`` (share of the card width) keeps a band of the surroundings on every side, so the
+    card's own edges stay visible in the result.
+    """
+    out_w = width
+    out_h = round(width / ID1_ASPECT)
+    pad = margin * out_w
+    dst = np.float32([[pad, pad], [out_w - 1 + pad, pad],
+                      [out_w - 1 + pad, out_h - 1 + pad], [pad, out_h - 1 + pad]])
+    matrix = cv2.getPerspectiveTransform(corners.astype(np.float32), dst)
+    size = (round(out_w + 2 * pad), round(out_h + 2 * pad))
+    return cv2.warpPerspective(bgr, matrix, size, flags=cv2.INTER_LINEAR,
+                               borderMode=cv2.BORDER_REPLICATE)
+
+
+def has_portrait(crop: np.ndarray) -> bool:
+    """Whether a rectified card carries a face photo (the Egyptian ID front does)."""
+    faces = detect_faces(crop, work_width=min(400, crop.shape[1]), min_face_frac=0.08)
+    if not faces:
+        return False
+    # A portrait is a sizeable face fully inside the card, not a speck in the guilloche.
+    biggest = faces[0]
+    return biggest.h >= 0.15 * crop.shape[0]
+
+
+def quad_aspect(corners: np.ndarray) -> float:
+    """Long side over short side, each the mean of two opposite edges."""
+    horizontal, vertical = _edge_lengths(corners)
+    long_side, short_side = max(horizontal, vertical), min(horizontal, vertical)
+    return float(long_side / short_side) if short_side > 0 else float("inf")
+
+
+def order_corners(points: np.ndarray) -> np.ndarray:
+    """Order four points top-left, top-right, bottom-right, bottom-left."""
+    pts = points.reshape(4, 2).astype(np.float32)
+    sums = pts.sum(axis=1)
+    diffs = pts[:, 1] - pts[:, 0]
+    return np.float32([pts[np.argmin(sums)], pts[np.argmin(diffs)],
+                       pts[np.argmax(sums)], pts[np.argmax(diffs)]])
+
+
+def _edge_lengths(corners: np.ndarray) -> tuple[float, float]:
+    """Mean lengths of the (top, bottom) and (left, right) edges."""
+    tl, tr, br, bl = corners
+    horizontal = (np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
+    vertical = (np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2
+    return float(horizontal), float(vertical)
+
+
+def _edge_mask(gray: np.ndarray) -> np.ndarray:
+    edges = cv2.Canny(gray, 30, 90)
+    return cv2.dilate(edges, np.ones((3, 3), np.uint8))
+
+
+def _split_masks(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Otsu light/dark split, both polarities (a light card on a dark desk, or the reverse)."""
+    _, light = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    kernel = np.ones((7, 7), np.uint8)
+    light = cv2.morphologyEx(light, cv2.MORPH_CLOSE, kernel)
+    dark = cv2.morphologyEx(cv2.bitwise_not(light), cv2.MORPH_CLOSE, kernel)
+    return light, dark
+
+
+def _best_quad(mask: np.ndarray, aspect_tolerance: float) -> np.ndarray | None:
+    height, width = mask.shape[:2]
+    contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    min_area = _MIN_AREA_FRAC * width * height
+    border_x, border_y = _BORDER_MARGIN * width, _BORDER_MARGIN * height
+    for contour in sorted(contours, key=cv2.contourArea, reverse=True)[:5]:
+        hull = cv2.convexHull(contour)
+        hull_area = cv2.contourArea(hull)
+        if hull_area < min_area:
+            break
+        quad = _as_quad(hull, hull_area)
+        if quad is None:
+            continue
+        xs, ys = quad[:, 0], quad[:, 1]
+        if (xs.min() < border_x or ys.min() < border_y
+                or xs.max() > width - 1 - border_x or ys.max() > height - 1 - border_y):
+            continue  # cut off by the frame edge
+        horizontal, vertical = _edge_lengths(quad)
+        if horizontal < vertical:
+            continue  # the guide asks for the card in landscape
+        if abs(quad_aspect(quad) / ID1_ASPECT - 1) <= aspect_tolerance:
+            return quad
+    return None
+
+
+def _as_quad(hull: np.ndarray, hull_area: float) -> np.ndarray | None:
+    perimeter = cv2.arcLength(hull, True)
+    approx = cv2.approxPolyDP(hull, 0.02 * perimeter, True)
+    if len(approx) == 4 and cv2.isContourConvex(approx):
+        return order_corners(approx)
+    # Rounded corners (real cards) give 5-8 points: fall back to the rotated bounding box
+    # when the outline fills it well.
+    rect = cv2.minAreaRect(hull)
+    rect_area = rect[1][0] * rect[1][1]
+    if rect_area > 0 and hull_area / rect_area >= 0.9:
+        return order_corners(cv2.boxPoints(rect))
+    return None
+
+
+def _is_tight_card_crop(bgr: np.ndarray, aspect_tolerance: float) -> bool:
+    """A tightly cropped card photo: ID-1 aspect, landscape, and printed lines of text."""
+    height, width = bgr.shape[:2]
+    if abs((width / height) / ID1_ASPECT - 1) > min(aspect_tolerance, 0.10):
+        return False
+    small = cv2.resize(cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY), (428, 270),
+                       interpolation=cv2.INTER_AREA)
+    if float(np.median(small)) < 100:  # ID cards are printed on a light ground
+        return False
+    return _text_line_count(small) >= 3
+
+
+def _text_line_count(gray: np.ndarray) -> int:
+    """Wide, thin dark blobs after smearing dark strokes sideways: lines of print."""
+    blackhat = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT,
+                                cv2.getStructuringElement(cv2.MORPH_RECT, (25, 25)))
+    _, strokes = cv2.threshold(blackhat, 40, 255, cv2.THRESH_BINARY)
+    lines = cv2.morphologyEx(strokes, cv2.MORPH_CLOSE,
+                             cv2.getStructuringElement(cv2.MORPH_RECT, (21, 3)))
+    _, _, stats, _ = cv2.connectedComponentsWithStats(lines)
+    return sum(
+        1 for _x, _y, w, h, area in stats[1:]
+        if w >= 0.2 * gray.shape[1] and w >= 4 * h and area >= 0.3 * w * h
+    )
