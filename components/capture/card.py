@@ -68,7 +68,8 @@ def find_card(
     if corners is None:
         if not _is_tight_card_crop(bgr, aspect_tolerance):
             return None
-        corners = np.float32([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]])
+        corners = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]],
+                           dtype=np.float32)
         whole_image = True
     crop = rectify(bgr, corners)
     return CardDetection(
@@ -109,8 +110,8 @@ def rectify(bgr: np.ndarray, corners: np.ndarray, *, margin: float = 0.0,
     out_w = width
     out_h = round(width / ID1_ASPECT)
     pad = margin * out_w
-    dst = np.float32([[pad, pad], [out_w - 1 + pad, pad],
-                      [out_w - 1 + pad, out_h - 1 + pad], [pad, out_h - 1 + pad]])
+    dst = np.array([[pad, pad], [out_w - 1 + pad, pad],
+                    [out_w - 1 + pad, out_h - 1 + pad], [pad, out_h - 1 + pad]], dtype=np.float32)
     matrix = cv2.getPerspectiveTransform(corners.astype(np.float32), dst)
     size = (round(out_w + 2 * pad), round(out_h + 2 * pad))
     return cv2.warpPerspective(bgr, matrix, size, flags=cv2.INTER_LINEAR,
@@ -139,8 +140,8 @@ def order_corners(points: np.ndarray) -> np.ndarray:
     pts = points.reshape(4, 2).astype(np.float32)
     sums = pts.sum(axis=1)
     diffs = pts[:, 1] - pts[:, 0]
-    return np.float32([pts[np.argmin(sums)], pts[np.argmin(diffs)],
-                       pts[np.argmax(sums)], pts[np.argmax(diffs)]])
+    return np.array([pts[np.argmin(sums)], pts[np.argmin(diffs)],
+                     pts[np.argmax(sums)], pts[np.argmax(diffs)]], dtype=np.float32)
 
 
 def _edge_lengths(corners: np.ndarray) -> tuple[float, float]:
