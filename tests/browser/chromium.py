@@ -1,0 +1,70 @@
+"""Launch Debian's Chromium with a fake camera, or explain why a browser test cannot run.
+
+In CI (env ``CI`` set to a true value) a browser that cannot start fails the test; elsewhere the
+test is skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import NoReturn
+
+import pytest
+from playwright.sync_api import Browser, Error, Playwright
+
+DEFAULT_CHROMIUM = "/usr/bin/chromium"
+
+QUIET_FLAGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+)
+
+
+def chromium_path() -> Path:
+    return Path(os.environ.get("CHROMIUM_PATH") or DEFAULT_CHROMIUM)
+
+
+def running_in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def browser_unavailable(reason: str) -> NoReturn:
+    """Fail in CI, skip elsewhere."""
+    if running_in_ci():
+        pytest.fail(f"browser test cannot run in CI: {reason}", pytrace=False)
+    pytest.skip(f"browser test skipped: {reason}")
+
+
+def fake_camera_flags(clip: Path) -> list[str]:
+    """Chromium flags that grant camera access and play ``clip`` (Y4M, looped) as the camera."""
+    return [
+        "--use-fake-ui-for-media-stream",
+        "--use-fake-device-for-media-stream",
+        f"--use-file-for-fake-video-capture={clip}",
+        *QUIET_FLAGS,
+    ]
+
+
+def launch_with_camera(playwright: Playwright, clip: Path) -> Browser:
+    """Headless Chromium whose only camera plays ``clip``."""
+    executable = chromium_path()
+    if not os.access(executable, os.X_OK):
+        browser_unavailable(
+            f"no Chromium executable at {executable} (install Debian's chromium or set "
+            "CHROMIUM_PATH)"
+        )
+    try:
+        return playwright.chromium.launch(
+            executable_path=str(executable),
+            headless=True,
+            args=fake_camera_flags(clip),
+            timeout=60_000,
+        )
+    except Error as exc:
+        detail = "\n".join(str(exc).strip().splitlines()[:6]) or repr(exc)
+        browser_unavailable(f"Chromium at {executable} did not start: {detail}")
