@@ -31,7 +31,7 @@ MIN_QUALITY = 70  # below this, block artefacts hurt OCR and face matching: down
 FLOOR_QUALITY = 30  # last resort once the image is as small as we allow
 MIN_SIDE = 64  # never downscale below this (and refuse smaller uploads)
 MAX_UPLOAD_PIXELS = 64_000_000  # larger uploads are refused as possible decompression bombs
-UPLOAD_FORMATS = ("JPEG", "MPO", "PNG", "WEBP", "BMP", "TIFF")
+UPLOAD_FORMATS = ("JPEG", "PNG", "WEBP", "BMP", "TIFF")  # JPEG covers MPO (phones)
 _SAMPLE_PIXELS = 400_000  # above this, sizes are first estimated from full-resolution tiles
 
 

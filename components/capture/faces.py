@@ -52,7 +52,8 @@ def detect_faces(
     """Find frontal faces, largest first.
 
     The frame is downscaled to ``work_width`` pixels wide before detection (cost grows with
-    area); ``min_face_frac`` is the smallest face side, as a share of the frame width, worth finding.
+    area); ``min_face_frac`` is the smallest face side worth finding, as a share of the
+    frame width.
     """
     height, width = bgr.shape[:2]
     scale = min(1.0, work_width / width)
