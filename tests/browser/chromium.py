@@ -50,14 +50,19 @@ def fake_camera_flags(clip: Path) -> list[str]:
     ]
 
 
-def launch_with_camera(playwright: Playwright, clip: Path) -> Browser:
-    """Headless Chromium whose only camera plays ``clip``."""
+def require_chromium_executable() -> Path:
     executable = chromium_path()
     if not os.access(executable, os.X_OK):
         browser_unavailable(
             f"no Chromium executable at {executable} (install Debian's chromium or set "
             "CHROMIUM_PATH)"
         )
+    return executable
+
+
+def launch_with_camera(playwright: Playwright, clip: Path) -> Browser:
+    """Headless Chromium whose only camera plays ``clip``."""
+    executable = require_chromium_executable()
     try:
         return playwright.chromium.launch(
             executable_path=str(executable),

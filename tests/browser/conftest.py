@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Playwright, sync_playwright
 
-from tests.browser.chromium import launch_with_camera
+from tests.browser.chromium import launch_with_camera, require_chromium_executable
 from tests.browser.screenshots import StepShots
 from tests.browser.server import REPO_ROOT, StreamlitServer
 
@@ -64,6 +64,8 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitSe
 
 @pytest.fixture(scope="package")
 def playwright() -> Iterator[Playwright]:
+    """Playwright's driver; checks first that a Chromium executable is there at all."""
+    require_chromium_executable()
     with sync_playwright() as instance:
         yield instance
 

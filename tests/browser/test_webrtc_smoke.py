@@ -32,7 +32,7 @@ MARKER_RGB_JS = """v => {
 
 
 def test_fake_camera_round_trips_through_the_server(
-    smoke_server: StreamlitServer, launch_browser: LaunchBrowser, shots: StepShots, tmp_path: Path
+    launch_browser: LaunchBrowser, smoke_server: StreamlitServer, shots: StepShots, tmp_path: Path
 ) -> None:
     clip = write_face_clip(tmp_path / "face.y4m", seconds=2.0)
     page = launch_browser(clip).new_page(viewport={"width": 1000, "height": 900})
