@@ -107,10 +107,10 @@ def decode_upload(data: bytes) -> np.ndarray:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data), formats=UPLOAD_FORMATS)
-            _check_size(image.size)
-            image.load()
-            image = ImageOps.exif_transpose(image)
+            opened = Image.open(io.BytesIO(data), formats=UPLOAD_FORMATS)
+            _check_size(opened.size)
+            opened.load()
+            image = ImageOps.exif_transpose(opened)
     except ImageInputError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
