@@ -32,6 +32,7 @@ FLOOR_QUALITY = 30  # last resort once the image is as small as we allow
 MIN_SIDE = 64  # never downscale below this (and refuse smaller uploads)
 MAX_UPLOAD_PIXELS = 64_000_000  # larger uploads are refused as possible decompression bombs
 UPLOAD_FORMATS = ("JPEG", "PNG", "WEBP", "BMP", "TIFF")  # JPEG covers MPO (phones)
+_LAST_RESORT_SIDE = 8
 _SAMPLE_PIXELS = 400_000  # above this, sizes are first estimated from full-resolution tiles
 
 
@@ -90,10 +91,13 @@ def encode_jpeg_under(
         if not _can_shrink(image):
             break
         image = _scaled(image, 0.85)
-    found = _highest_quality_under(image, max_bytes, FLOOR_QUALITY)
-    if found is None:
-        raise ValueError(f"cannot fit the image under {max_bytes} bytes")
-    return found
+    while True:  # a tiny budget or an extreme strip: trade quality, then size, for the budget
+        found = _highest_quality_under(image, max_bytes, FLOOR_QUALITY)
+        if found is not None:
+            return found
+        if min(image.shape[:2]) <= _LAST_RESORT_SIDE:
+            raise ValueError(f"cannot fit the image under {max_bytes} bytes")
+        image = _scaled(image, 0.7, min_side=_LAST_RESORT_SIDE)
 
 
 def decode_upload(data: bytes) -> np.ndarray:
@@ -238,14 +242,14 @@ def _can_shrink(image: np.ndarray) -> bool:
     return min(image.shape[:2]) * 0.85 >= MIN_SIDE
 
 
-def _scaled(image: np.ndarray, factor: float) -> np.ndarray:
+def _scaled(image: np.ndarray, factor: float, min_side: int = MIN_SIDE) -> np.ndarray:
     """Downscale by ``factor``: exact halvings (area average) first, then one bilinear step.
 
     A non-integer INTER_AREA resize of a 12 MP photo costs ~40-70 ms here; halving plus a
     bilinear step of at most 2x is several times faster and alias-free enough for a JPEG.
     """
     height, width = image.shape[:2]
-    factor = max(factor, MIN_SIDE / min(width, height))
+    factor = max(factor, min_side / min(width, height))
     target = (max(1, math.floor(width * factor)), max(1, math.floor(height * factor)))
     while image.shape[1] >= 2 * target[0] and image.shape[0] >= 2 * target[1]:
         image = cv2.resize(image, (image.shape[1] // 2, image.shape[0] // 2),
