@@ -51,14 +51,17 @@ def write_y4m(path: Path, frames: Iterable[np.ndarray], fps: int = FPS) -> int:
     return count
 
 
-def sway(frame: np.ndarray, index: int, amplitude_px: float = 1.5) -> np.ndarray:
-    """Shift the frame by a sub-few-pixel amount that changes smoothly with ``index``."""
-    dx = amplitude_px * math.sin(index * 0.7)
-    dy = amplitude_px * 0.6 * math.cos(index * 0.5)
+def sway(frame: np.ndarray, index: int, amplitude_px: int = 2) -> np.ndarray:
+    """Shift the frame by a few whole pixels, changing smoothly with ``index``.
+
+    Whole-pixel shifts keep the frame exactly as sharp as drawn (sub-pixel ones would blur it).
+    """
+    dx = round(amplitude_px * math.sin(index * 0.7))
+    dy = round(amplitude_px * math.cos(index * 0.5))
     matrix = np.array([[1, 0, dx], [0, 1, dy]], np.float32)
     height, width = frame.shape[:2]
     shifted: np.ndarray = cv2.warpAffine(
-        frame, matrix, (width, height), borderMode=cv2.BORDER_REPLICATE
+        frame, matrix, (width, height), flags=cv2.INTER_NEAREST, borderMode=cv2.BORDER_REPLICATE
     )
     return shifted
 
