@@ -1,0 +1,49 @@
+"""Identity verification: the Streamlit entry point (``streamlit run app.py``).
+
+Registers the pages, frames every page (language direction, demo label, language switch,
+progress) and runs the one the customer is on. The navigation menu is hidden: customers follow
+the guided flow, and each page sends them on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+from components.ui import navigation
+from components.ui.backend import resolve_backend
+from components.ui.i18n import t
+from components.ui.layout import apply_direction, demo_label, flow_progress, language_switch
+
+st.set_page_config(page_title=t("app.title"), page_icon="🪪", layout="centered")
+
+CUSTOMER_PAGES = navigation.customer_pages()
+pages = list(CUSTOMER_PAGES.values())
+
+# ---- Operator page (hidden from customers) -------------------------------------------------
+# pages/operator.py is registered here but never listed: the navigation menu is hidden for
+# everyone, no customer page links to it, and it is reached only by typing its URL (/operator),
+# where the page itself asks for operator credentials.
+OPERATOR_PAGE = Path(__file__).parent / "pages" / "operator.py"
+if OPERATOR_PAGE.exists():
+    pages.append(st.Page("pages/operator.py", title="Operator", url_path="operator"))
+# ---------------------------------------------------------------------------------------------
+
+current = st.navigation(pages, position="hidden")
+backend = resolve_backend()
+
+apply_direction()
+page_name = next((name for name, page in CUSTOMER_PAGES.items()
+                  if page.url_path == current.url_path), "operator")
+if page_name != "language":
+    heading, switch = st.columns([4, 1], vertical_alignment="center")
+    with heading:
+        flow_progress(page_name)
+    with switch:
+        language_switch()
+demo_label(backend.demo)
+if backend.problem:
+    st.error(t("app.config_error", detail=backend.problem))
+
+current.run()

@@ -1,0 +1,296 @@
+"""Arabic user-facing texts (Modern Standard Arabic), same keys as ``strings_en``."""
+
+from __future__ import annotations
+
+STRINGS: dict[str, str] = {
+    # App frame
+    "app.title": "التحقق من الهوية",
+    "app.demo_label": (
+        "وضع تجريبي: لا يتم التحقق فعليًا من أي بيانات. تعمل الفحوصات على محاكي Vlens مدمج "
+        "ببيانات وهمية."
+    ),
+    "app.config_error": (
+        "خدمة التحقق غير مهيأة بشكل صحيح ({detail}). يُرجى التواصل مع الدعم؛ لم يتم إرسال أي "
+        "بيانات."
+    ),
+    "app.switch_language": "English",
+    "app.progress": "{current} · {step} من {total}",
+    "nav.language": "اللغة",
+    "nav.consent": "الموافقة",
+    "nav.capture": "الصور",
+    "nav.review": "المراجعة",
+    "nav.results": "النتيجة",
+    "common.back": "رجوع",
+    "common.yes": "نعم",
+    "common.no": "لا",
+    # Language
+    "language.title": "اختر اللغة",
+    "language.intro": "يمكنك تغييرها لاحقًا من زر اللغة أعلى كل صفحة.",
+    "language.english": "English",
+    "language.arabic": "العربية",
+    # Consent
+    "consent.title": "قبل أن نبدأ",
+    "consent.intro": "لتأكيد هويتك نحتاج إلى:",
+    "consent.item_front": "صورة لوجه بطاقة الرقم القومي",
+    "consent.item_back": "صورة لظهر بطاقة الرقم القومي",
+    "consent.item_face": "ثلاث صور لوجهك تُلتقط خلال جزء من الثانية، للتأكد من وجودك الفعلي",
+    "consent.where": (
+        "تُرسل هذه الصور إلى Vlens، مزوّد خدمة التحقق من الهوية لدينا. تقرأ Vlens بيانات "
+        "البطاقة، وتطابقها مع السجلات الرسمية، وتقارن وجهك بالصورة الموجودة على البطاقة."
+    ),
+    "consent.keep": (
+        "لا يحتفظ هذا التطبيق بأي شيء بعد انتهاء جلستك: تبقى الصور والنتائج في الذاكرة فقط، "
+        "وتُحذف عند إغلاق الصفحة أو عند الضغط على «احذف بياناتي الآن»."
+    ),
+    "consent.camera": (
+        "سيطلب المتصفح إذنك لاستخدام الكاميرا. إذا لم تتمكن من استخدام الكاميرا، يمكنك رفع "
+        "الصور ومقطع فيديو قصير لوجهك بدلًا من ذلك."
+    ),
+    "consent.checkbox": "أوافق على إرسال صور بطاقتي ووجهي إلى Vlens للتحقق من هويتي.",
+    "consent.continue": "متابعة",
+    "consent.required": "يُرجى تحديد المربع أعلاه للمتابعة.",
+    "consent.deleted": "تم حذف صورك ونتائجك من هذه الجلسة.",
+    "consent.missing": "يُرجى قراءة الموافقة وقبولها أولًا.",
+    "consent.go": "الانتقال إلى الموافقة",
+    # Steps
+    "step.id_front.name": "وجه البطاقة",
+    "step.id_back.name": "ظهر البطاقة",
+    "step.face.name": "وجهك",
+    "step.id_front.label": "وجه البطاقة",
+    "step.id_back.label": "ظهر البطاقة",
+    "step.face.label": "الوجه",
+    "step.id_front.instructions": (
+        "أمسك وجه البطاقة (الجانب الذي يحمل صورتك) داخل الإطار، مستويةً وثابتة، وسيتم "
+        "التقاط الصورة تلقائيًا."
+    ),
+    "step.id_back.instructions": "اقلب البطاقة وأمسك ظهرها داخل الإطار، مستويةً وثابتة.",
+    "step.face.instructions": (
+        "انظر مباشرة إلى الكاميرا واجعل وجهك داخل الشكل البيضاوي. سنلتقط ثلاث صور في أقل من نصف "
+        "ثانية."
+    ),
+    # Capture
+    "capture.title": "التقاط الصور",
+    "capture.step_heading": "الخطوة {index} من {total}: {name}",
+    "capture.camera_help": (
+        "اضغط «ابدأ» واسمح باستخدام الكاميرا. إذا لم تعمل الكاميرا (لا توجد كاميرا، أو تم رفض "
+        "الإذن، أو المتصفح لا يدعمها)، استخدم «الرفع بدلًا من ذلك» بالأسفل."
+    ),
+    "capture.hint_heading": "الإرشادات",
+    "capture.face_progress": "صور الوجه: {count} من 3",
+    "capture.manual_offered": (
+        "هل تواجه صعوبة؟ يمكنك التقاط الصورة الآن، وسنسجّل أن فحوصات الجودة التلقائية لم تُطبَّق."
+    ),
+    "capture.manual_button": "التقط الصورة الآن",
+    "capture.done": "تم التقاط جميع الصور.",
+    "capture.review_button": "مراجعة الصور",
+    "capture.checklist_done": "{name}: تم",
+    "capture.checklist_todo": "{name}: لم يتم بعد",
+    "webrtc.start": "ابدأ",
+    "webrtc.stop": "إيقاف",
+    "webrtc.select_device": "اختر الكاميرا",
+    "webrtc.ask_permission": "يُرجى السماح لهذه الصفحة باستخدام الكاميرا.",
+    "webrtc.not_available": "لم يتم العثور على كاميرا. استخدم «الرفع بدلًا من ذلك» بالأسفل.",
+    "webrtc.access_denied": (
+        "تم رفض الوصول إلى الكاميرا. اسمح به من إعدادات المتصفح، أو استخدم «الرفع بدلًا من ذلك» "
+        "بالأسفل."
+    ),
+    "webrtc.api_not_available": (
+        "لا يستطيع هذا المتصفح استخدام الكاميرا هنا. استخدم «الرفع بدلًا من ذلك» بالأسفل، أو افتح "
+        "الصفحة في إصدار حديث من Chrome أو Safari أو Firefox."
+    ),
+    # Upload fallback
+    "upload.expander": "الرفع بدلًا من ذلك (لا توجد كاميرا أو الكاميرا لا تعمل)",
+    "upload.intro": (
+        "ارفع صورًا واضحة لوجهي البطاقة، ومقطع فيديو قصيرًا لوجهك (من 3 إلى 5 ثوانٍ، يظهر فيه "
+        "وجهك فقط وأنت تنظر إلى الكاميرا في إضاءة جيدة)."
+    ),
+    "upload.front_label": "صورة وجه البطاقة",
+    "upload.back_label": "صورة ظهر البطاقة",
+    "upload.face_label": "فيديو قصير لوجهك",
+    "upload.added": "تمت إضافة {name}.",
+    "upload.card_not_found": (
+        "لم نتمكن من تحديد حواف البطاقة في هذه الصورة. سيتم إرسالها رغم ذلك، ولأفضل نتيجة "
+        "صوّر البطاقة كاملة على خلفية داكنة وخالية."
+    ),
+    "upload.image_error": (
+        "تعذّر استخدام هذا الملف كصورة. يُرجى رفع صورة بصيغة JPEG أو PNG أو WebP لا تتجاوز 25 "
+        "ميجابكسل."
+    ),
+    "upload.video_working": "جارٍ البحث عن وجهك في الفيديو…",
+    "upload.video_ok": "تم التقاط ثلاث صور لوجهك من الفيديو.",
+    "upload.video_failed": (
+        "لم نتمكن من التقاط ثلاث صور واضحة لوجهك من هذا الفيديو (أكثر مشكلة تكررت: {hint}). "
+        "سجّل الفيديو مرة أخرى في إضاءة جيدة مع إبعاد الهاتف بطول ذراعك."
+    ),
+    "upload.video_error": "تعذّرت قراءة هذا الفيديو. يُرجى رفع فيديو بصيغة MP4 أو MOV أو WebM.",
+    # Capture hints
+    "hint.starting": "جارٍ تشغيل الكاميرا…",
+    "hint.no_face": "لا نرى وجهًا. انظر مباشرة إلى الكاميرا.",
+    "hint.several_faces": "وجه واحد فقط من فضلك: تأكد من عدم وجود أي شخص آخر في الصورة.",
+    "hint.move_closer": "اقترب قليلًا.",
+    "hint.move_back": "ابتعد قليلًا.",
+    "hint.centre_face": "اجعل وجهك في منتصف الشكل البيضاوي.",
+    "hint.too_dark": "الإضاءة خافتة جدًا. ابحث عن مكان أكثر إضاءة أو واجه نافذة.",
+    "hint.too_bright": "الإضاءة شديدة جدًا. ابتعد عن الضوء المباشر.",
+    "hint.blurry": "الصورة غير واضحة. اثبت في مكانك وامسح عدسة الكاميرا.",
+    "hint.hold_still": "اثبت في مكانك…",
+    "hint.glare": "يوجد انعكاس ضوء على البطاقة. أمِلها قليلًا بعيدًا عن مصدر الضوء.",
+    "hint.no_card": "أمسك بطاقة الرقم القومي داخل الإطار.",
+    "hint.card_too_small": "قرّب البطاقة حتى تملأ الإطار.",
+    "hint.card_too_big": "أبعد البطاقة قليلًا حتى تظهر زواياها الأربع.",
+    "hint.card_not_flat": "أمسك البطاقة مستويةً في مواجهة الكاميرا.",
+    "hint.turn_card_over": "اقلب البطاقة: نحتاج إلى الجانب الآخر.",
+    "hint.face_photo": "يبدو أن هذه صورة. أظهر وجهك أنت أمام الكاميرا.",
+    "hint.captured": "تم الالتقاط!",
+    "hint.done": "تم التقاط جميع الصور.",
+    # Review
+    "review.title": "راجع صورك",
+    "review.intro": (
+        "سيتم إرسال هذه الصور إلى Vlens. أعد التقاط أي صورة غير واضحة أو مقصوصة أو بها انعكاس ضوء."
+    ),
+    "review.nothing": "لم يتم التقاط أي صور بعد.",
+    "review.go_capture": "الانتقال إلى الكاميرا",
+    "review.missing": "ناقص: {name}.",
+    "review.capture_missing": "التقط الصور الناقصة",
+    "review.details": "{size} · {width}×{height} بكسل",
+    "review.face_timing": "{count} صور خلال {seconds} ث",
+    "review.source_camera": "من الكاميرا",
+    "review.source_upload": "مرفوعة",
+    "review.overridden": "التُقطت يدويًا: لم تُطبَّق فحوصات الجودة التلقائية.",
+    "review.retake": "إعادة التقاط {label}",
+    "review.submit": "إرسال للتحقق",
+    "review.status_running": "جارٍ التحقق من هويتك…",
+    "review.status_done": "انتهى التحقق",
+    "review.status_failed": "تعذّر إكمال التحقق",
+    "review.step_started": "{name}: جارٍ الإرسال…",
+    "review.step_finished": "{name}: تم",
+    "review.step_error": "{name}: {message}",
+    "api_step.id_front": "قراءة وجه البطاقة",
+    "api_step.id_back": "قراءة ظهر البطاقة",
+    "api_step.liveness": "التحقق من وجهك",
+    # Results: verdict
+    "results.title": "النتيجة",
+    "results.none": "لم يتم إجراء أي عملية تحقق بعد.",
+    "verdict.verified.title": "تم التحقق",
+    "verdict.verified.body": "تم التحقق من هويتك بنجاح. يمكنك إغلاق هذه الصفحة.",
+    "verdict.not_verified.title": "لم يتم التحقق",
+    "verdict.not_verified.body": (
+        "لم نتمكن من التحقق من هويتك بهذه الصور. توضّح الفحوصات أدناه السبب والخطوة التالية."
+    ),
+    "verdict.needs_review.title": "بحاجة إلى مراجعة",
+    "verdict.needs_review.body": (
+        "يحتاج طلبك إلى مراجعة يدوية من فريقنا. لا يلزمك القيام بأي شيء الآن."
+    ),
+    "verdict.incomplete.title": "تعذّر الإكمال",
+    "verdict.incomplete.body": (
+        "تعذّر إكمال عملية التحقق. صورك محفوظة طوال هذه الجلسة، لذا يمكنك إعادة المحاولة دون "
+        "التقاطها من جديد."
+    ),
+    "results.transaction": "رقم العملية: {id}",
+    "results.what_it_means": "ماذا يفحص",
+    "results.what_happened": "ماذا حدث",
+    "results.next_step": "الخطوة التالية",
+    "results.nothing_to_do": "لا يلزمك فعل شيء.",
+    "results.retake": "إعادة التقاط {label}",
+    "results.error_code": "الرمز {code}",
+    # Failures outside the API envelope
+    "failure.network": (
+        "تعذّر الوصول إلى خدمة التحقق. تحقّق من اتصالك بالإنترنت، ثم اضغط «إعادة الإرسال»: "
+        "صورك محفوظة."
+    ),
+    "failure.timeout": (
+        "استغرقت خدمة التحقق وقتًا أطول من اللازم للرد. اضغط «إعادة الإرسال» للمحاولة مرة أخرى "
+        "بالصور نفسها."
+    ),
+    "failure.auth": "لم تقبل خدمة التحقق بيانات اعتماد هذا التطبيق. يُرجى التواصل مع الدعم.",
+    "failure.service": "حدثت مشكلة في خدمة التحقق. يُرجى الضغط على «إعادة الإرسال» بعد دقائق.",
+    "failure.config": "خدمة التحقق غير مهيأة بشكل صحيح. يُرجى التواصل مع الدعم.",
+    "failure.unknown": "حدث خطأ ما. اضغط «إعادة الإرسال» للمحاولة مرة أخرى.",
+    # Service cards
+    "card.step_error.title": "{name}",
+    "card.spoofing.title": "شخص حقيقي وبطاقة حقيقية",
+    "card.spoofing.means": (
+        "يتحقق من أن الكاميرا رأت شخصًا حقيقيًا وبطاقة حقيقية، وليس صورة لصورة أو شاشة أو قناعًا."
+    ),
+    "card.spoofing.pass": "لا توجد أي علامة على صورة مطبوعة أو شاشة أو قناع.",
+    "card.spoofing.fail": "بدت الصور كأنها صورة لشاشة أو صورة مطبوعة.",
+    "card.spoofing.next": (
+        "أعد التقاط صور وجهك بنفسك في إضاءة جيدة ودون أي شيء يغطي وجهك. لا تعرض صورة أو شاشة "
+        "أمام الكاميرا."
+    ),
+    "card.liveness.title": "التحقق من الحضور الفعلي",
+    "card.liveness.means": (
+        "يتحقق من أن صور الوجه الثلاث لشخص حاضر فعليًا أمام الكاميرا، وأن الوجه يطابق الصورة "
+        "الموجودة على بطاقتك."
+    ),
+    "card.liveness.pass": "تم التعرّف عليك كشخص حاضر فعليًا.",
+    "card.liveness.fail": "لم يجتز فحص الحضور الفعلي.",
+    "card.liveness.next": (
+        "أعد التقاط صور الوجه: واجه الكاميرا مباشرة في إضاءة متساوية واثبت في مكانك للحظة."
+    ),
+    "card.aml.title": "فحص الامتثال",
+    "card.aml.means": "فحص روتيني تُجريه كل جهة خاضعة للرقابة لجميع عملائها.",
+    "card.aml.clear": "لا حاجة إلى أي فحوصات إضافية.",
+    "card.aml.review": (
+        "تحتاج بياناتك إلى مراجعة يدوية من فريقنا. هذا إجراء روتيني ولا يعني وجود أي مشكلة."
+    ),
+    "card.aml.next_review": (
+        "لا يلزمك القيام بأي شيء الآن. سيتواصل معك فريقنا إذا احتاج إلى مزيد من المعلومات."
+    ),
+    "card.src.title": "المطابقة مع السجل الرسمي",
+    "card.src.means": "يقارن بيانات بطاقتك بسجلات الجهة المُصدِرة.",
+    "card.src.pass": "بيانات بطاقتك مطابقة للسجل الرسمي.",
+    "card.src.fail": "تعذّر تأكيد بيانات بطاقتك من السجل الرسمي.",
+    "card.src.detail": "التفاصيل: {message}",
+    "card.src.next": (
+        "تأكد من أنها بطاقة الرقم القومي الحالية السارية، وأعد تصوير الوجهين. إذا استمرت المشكلة "
+        "فتواصل مع الدعم."
+    ),
+    "card.validations.title": "فحص بيانات البطاقة",
+    "card.validations.means": (
+        "يفحص كل حقل مقروء من بطاقتك: الرقم القومي والتواريخ والمحافظة وغيرها."
+    ),
+    "card.validations.pass": "اجتازت جميع الحقول الفحص.",
+    "card.validations.fail": "لم تجتز بعض الحقول الفحص:",
+    "card.validations.field": "{field}: {message}",
+    "card.validations.next": (
+        "أعد تصوير البطاقة بحيث يكون كل حقل واضحًا ومقروءًا، دون انعكاس ضوء أو أصابع فوق النص."
+    ),
+    "card.classification.title": "نوع المستند",
+    "card.classification.means": "المستند الذي تعرّفت عليه Vlens في صورتك.",
+    "card.classification.value": "تم التعرّف عليه كـ: {doc_type}",
+    "card.classification.national_id": "بطاقة الرقم القومي المصرية",
+    "card.classification.next_other": "استخدم بطاقة الرقم القومي المصرية.",
+    "card.flags.title": "النتيجة النهائية",
+    "card.flags.means": (
+        "الإجابة الإجمالية من Vlens: هل اجتازت كل خطوات التحقق فحوصاتها، وهل تم تأكيد هويتك "
+        "أيضًا لدى الجهات الرسمية."
+    ),
+    "card.flags.completed": "اجتياز جميع خطوات التحقق: {value}",
+    "card.flags.verified": "تأكيد الهوية لدى الجهات الرسمية: {value}",
+    "card.flags.next_incomplete": "اتبع الخطوات التالية في الفحوصات أعلاه، ثم أعد المحاولة.",
+    # Extracted data
+    "extracted.title": "البيانات المقروءة من بطاقتك",
+    "extracted.show_id": "إظهار رقمي القومي",
+    "extracted.field.name": "الاسم",
+    "extracted.field.name_english": "الاسم (بالإنجليزية)",
+    "extracted.field.address": "العنوان",
+    "extracted.field.govern": "المحافظة",
+    "extracted.field.dateOfBirth": "تاريخ الميلاد",
+    "extracted.field.gender": "النوع",
+    "extracted.field.idNumber": "الرقم القومي",
+    "extracted.field.maritalStatus": "الحالة الاجتماعية",
+    "extracted.field.job": "المهنة",
+    "extracted.field.religion": "الديانة",
+    "extracted.field.releaseDate": "تاريخ الإصدار",
+    "extracted.field.idExpiry": "تاريخ الانتهاء",
+    # Result actions
+    "results.retry": "إعادة الإرسال",
+    "results.start_over": "البدء من جديد",
+    "results.delete": "احذف بياناتي الآن",
+    "results.receipt": "تنزيل الإيصال (JSON)",
+    "results.receipt_help": (
+        "سجل بما تم إرساله: حجم كل صورة وأبعادها ووقت التقاطها وبصمتها (SHA-256)، وأرقام الطلبات "
+        "ورقم العملية. لا يحتوي على أي صور أو كلمات مرور."
+    ),
+}

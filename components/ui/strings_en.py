@@ -1,0 +1,318 @@
+"""English user-facing texts, keyed by stable ids (placeholders in ``{braces}``)."""
+
+from __future__ import annotations
+
+STRINGS: dict[str, str] = {
+    # App frame
+    "app.title": "Identity verification",
+    "app.demo_label": (
+        "Demo mode: nothing is really verified. The checks run against a built-in Vlens "
+        "simulator with made-up data."
+    ),
+    "app.config_error": (
+        "The verification service is not set up correctly ({detail}). Please contact support; "
+        "nothing has been sent."
+    ),
+    "app.switch_language": "العربية",
+    "app.progress": "{current} · {step} of {total}",
+    "nav.language": "Language",
+    "nav.consent": "Consent",
+    "nav.capture": "Photos",
+    "nav.review": "Review",
+    "nav.results": "Result",
+    "common.back": "Back",
+    "common.yes": "Yes",
+    "common.no": "No",
+    # Language
+    "language.title": "Choose your language",
+    "language.intro": "You can change it later with the language button at the top of each page.",
+    "language.english": "English",
+    "language.arabic": "العربية",
+    # Consent
+    "consent.title": "Before we start",
+    "consent.intro": "To confirm your identity we need:",
+    "consent.item_front": "a photo of the front of your national ID card",
+    "consent.item_back": "a photo of the back of your national ID card",
+    "consent.item_face": (
+        "three photos of your face taken a split second apart, to check that you are really "
+        "there"
+    ),
+    "consent.where": (
+        "These photos are sent to Vlens, our identity-verification provider. Vlens reads the "
+        "card, checks it with the official records and compares your face with the photo on "
+        "the card."
+    ),
+    "consent.keep": (
+        "This app keeps nothing after your session: photos and results stay in memory only and "
+        "are gone when you close the page or press “Delete my data now”."
+    ),
+    "consent.camera": (
+        "Your browser will ask for access to the camera. If you cannot use a camera, you can "
+        "upload photos and a short selfie video instead."
+    ),
+    "consent.checkbox": (
+        "I agree that photos of my ID card and my face are sent to Vlens to verify my identity."
+    ),
+    "consent.continue": "Continue",
+    "consent.required": "Please tick the box above to continue.",
+    "consent.deleted": "Your photos and results have been deleted from this session.",
+    "consent.missing": "Please read and accept the consent first.",
+    "consent.go": "Go to consent",
+    # Steps
+    "step.id_front.name": "front of your ID",
+    "step.id_back.name": "back of your ID",
+    "step.face.name": "your face",
+    "step.id_front.label": "ID front",
+    "step.id_back.label": "ID back",
+    "step.face.label": "Face",
+    "step.id_front.instructions": (
+        "Hold the front of your card (the side with your photo) inside the frame. Keep it flat "
+        "and still: the photo is taken automatically."
+    ),
+    "step.id_back.instructions": (
+        "Turn the card over and hold the back inside the frame, flat and still."
+    ),
+    "step.face.instructions": (
+        "Look straight at the camera with your face inside the oval. We take three photos in "
+        "under half a second."
+    ),
+    # Capture
+    "capture.title": "Take your photos",
+    "capture.step_heading": "Step {index} of {total}: {name}",
+    "capture.camera_help": (
+        "Press Start and allow camera access. If the camera does not start (no camera, access "
+        "denied, or a browser that does not support it), use “Upload instead” below."
+    ),
+    "capture.hint_heading": "Guidance",
+    "capture.face_progress": "Face photos: {count} of 3",
+    "capture.manual_offered": (
+        "Having trouble? You can take the photo now. We will note that the automatic quality "
+        "checks were skipped."
+    ),
+    "capture.manual_button": "Take photo now",
+    "capture.done": "All photos are taken.",
+    "capture.review_button": "Review photos",
+    "capture.checklist_done": "{name}: done",
+    "capture.checklist_todo": "{name}: to do",
+    "webrtc.start": "Start",
+    "webrtc.stop": "Stop",
+    "webrtc.select_device": "Select camera",
+    "webrtc.ask_permission": "Please allow this page to use your camera.",
+    "webrtc.not_available": "No camera was found. Use “Upload instead” below.",
+    "webrtc.access_denied": (
+        "Camera access was denied. Allow it in your browser settings, or use “Upload instead” "
+        "below."
+    ),
+    "webrtc.api_not_available": (
+        "This browser cannot use the camera here. Use “Upload instead” below, or open the page "
+        "in an up-to-date Chrome, Safari or Firefox."
+    ),
+    # Upload fallback
+    "upload.expander": "Upload instead (no camera, or the camera does not work)",
+    "upload.intro": (
+        "Upload clear photos of both sides of your card, and a short selfie video (3 to 5 "
+        "seconds, only your face, looking at the camera, in good light)."
+    ),
+    "upload.front_label": "Photo of the front of your ID",
+    "upload.back_label": "Photo of the back of your ID",
+    "upload.face_label": "Short selfie video",
+    "upload.added": "{name} added.",
+    "upload.card_not_found": (
+        "We could not find the edges of the card in this photo. It will still be sent, but for "
+        "best results photograph the whole card on a plain, dark background."
+    ),
+    "upload.image_error": (
+        "This file could not be used as a photo. Please upload a JPEG, PNG or WebP photo under "
+        "25 megapixels."
+    ),
+    "upload.video_working": "Looking for your face in the video…",
+    "upload.video_ok": "Three face photos were taken from your video.",
+    "upload.video_failed": (
+        "We could not take three clear face photos from this video (most frequent problem: "
+        "{hint}). Record again in good light, holding the phone at arm's length."
+    ),
+    "upload.video_error": "This video could not be read. Please upload an MP4, MOV or WebM video.",
+    # Capture hints (one per capture engine Hint code)
+    "hint.starting": "Starting the camera…",
+    "hint.no_face": "We can't see a face. Look straight at the camera.",
+    "hint.several_faces": "Only one face please: make sure nobody else is in the picture.",
+    "hint.move_closer": "Move a little closer.",
+    "hint.move_back": "Move back a little.",
+    "hint.centre_face": "Centre your face inside the oval.",
+    "hint.too_dark": "It's too dark. Find more light or face a window.",
+    "hint.too_bright": "Too bright. Move away from direct light.",
+    "hint.blurry": "The picture is blurred. Hold still and wipe the camera lens.",
+    "hint.hold_still": "Hold still…",
+    "hint.glare": "There is glare on the card. Tilt it slightly away from the light.",
+    "hint.no_card": "Hold your ID card inside the frame.",
+    "hint.card_too_small": "Bring the card closer so it fills the frame.",
+    "hint.card_too_big": "Move the card back a little so all four corners are visible.",
+    "hint.card_not_flat": "Hold the card flat, facing the camera.",
+    "hint.turn_card_over": "Turn the card over: we need the other side.",
+    "hint.face_photo": "That looks like a photo. Show your own face to the camera.",
+    "hint.captured": "Got it!",
+    "hint.done": "All photos are taken.",
+    # Review
+    "review.title": "Check your photos",
+    "review.intro": (
+        "These images will be sent to Vlens. Retake any that are blurred, cut off or show glare."
+    ),
+    "review.nothing": "No photos have been taken yet.",
+    "review.go_capture": "Go to the camera",
+    "review.missing": "Missing: {name}.",
+    "review.capture_missing": "Take the missing photos",
+    "review.details": "{size} · {width}×{height} px",
+    "review.face_timing": "{count} frames in {seconds} s",
+    "review.source_camera": "From the camera",
+    "review.source_upload": "Uploaded",
+    "review.overridden": "Taken manually: the automatic quality checks were skipped.",
+    "review.retake": "Retake {label}",
+    "review.submit": "Send for verification",
+    "review.status_running": "Verifying your identity…",
+    "review.status_done": "Verification finished",
+    "review.status_failed": "Verification could not be completed",
+    "review.step_started": "{name}: sending…",
+    "review.step_finished": "{name}: done",
+    "review.step_error": "{name}: {message}",
+    "api_step.id_front": "Reading the front of your ID",
+    "api_step.id_back": "Reading the back of your ID",
+    "api_step.liveness": "Checking your face",
+    # Results: verdict
+    "results.title": "Your result",
+    "results.none": "No verification has been run yet.",
+    "verdict.verified.title": "Verified",
+    "verdict.verified.body": "Your identity has been verified. You can close this page.",
+    "verdict.not_verified.title": "Not verified",
+    "verdict.not_verified.body": (
+        "We could not verify your identity with these photos. The checks below say why and what "
+        "to do next."
+    ),
+    "verdict.needs_review.title": "Needs review",
+    "verdict.needs_review.body": (
+        "Your application needs a manual review by our team. You don't need to do anything now."
+    ),
+    "verdict.incomplete.title": "Could not complete",
+    "verdict.incomplete.body": (
+        "The verification could not be completed. Your photos are kept for this session, so you "
+        "can retry without taking them again."
+    ),
+    "results.transaction": "Transaction id: {id}",
+    "results.what_it_means": "What this checks",
+    "results.what_happened": "What happened",
+    "results.next_step": "Next step",
+    "results.nothing_to_do": "Nothing to do.",
+    "results.retake": "Retake {label}",
+    "results.error_code": "Code {code}",
+    # Failures outside the API envelope
+    "failure.network": (
+        "We could not reach the verification service. Check your internet connection, then "
+        "press “Retry submission”: your photos are kept."
+    ),
+    "failure.timeout": (
+        "The verification service took too long to answer. Press “Retry submission” to try again "
+        "with the same photos."
+    ),
+    "failure.auth": (
+        "The verification service did not accept this app's credentials. Please contact support."
+    ),
+    "failure.service": (
+        "The verification service had a problem. Please press “Retry submission” in a few minutes."
+    ),
+    "failure.config": "The verification service is not set up correctly. Please contact support.",
+    "failure.unknown": "Something went wrong. Press “Retry submission” to try again.",
+    # Service cards
+    "card.step_error.title": "{name}",
+    "card.spoofing.title": "Real person and real card",
+    "card.spoofing.means": (
+        "Checks that the camera saw a real person and a real card, not a photo of a photo, a "
+        "screen or a mask."
+    ),
+    "card.spoofing.pass": "No sign of a printed photo, screen or mask.",
+    "card.spoofing.fail": "The images looked like a photo of a screen or a printed picture.",
+    "card.spoofing.next": (
+        "Retake your face photos yourself, in good light, with nothing covering your face. Do not "
+        "hold up a photo or a screen."
+    ),
+    "card.liveness.title": "Liveness",
+    "card.liveness.means": (
+        "Checks that the three face photos show a live person in front of the camera, and that "
+        "the face matches the photo on your card."
+    ),
+    "card.liveness.pass": "You were recognised as a live person.",
+    "card.liveness.fail": "The liveness check did not pass.",
+    "card.liveness.next": (
+        "Retake the face photos: face the camera directly, in even light, and keep still for a "
+        "moment."
+    ),
+    "card.aml.title": "Compliance screening",
+    "card.aml.means": (
+        "A routine screening that every regulated provider runs for every customer."
+    ),
+    "card.aml.clear": "No further checks are needed.",
+    "card.aml.review": (
+        "Your details need a manual review by our team. This is routine and does not mean that "
+        "anything is wrong."
+    ),
+    "card.aml.next_review": (
+        "You don't need to do anything now. Our team will contact you if they need more "
+        "information."
+    ),
+    "card.src.title": "Official record check",
+    "card.src.means": "Compares the details on your card with the issuing authority's records.",
+    "card.src.pass": "Your card details match the official record.",
+    "card.src.fail": "Your card details could not be confirmed with the official record.",
+    "card.src.detail": "Details: {message}",
+    "card.src.next": (
+        "Make sure this is your current, valid national ID and retake both sides. If it still "
+        "fails, contact support."
+    ),
+    "card.validations.title": "Card data checks",
+    "card.validations.means": (
+        "Checks each field read from your card: ID number, dates, governorate and so on."
+    ),
+    "card.validations.pass": "All fields passed.",
+    "card.validations.fail": "Some fields did not pass:",
+    "card.validations.field": "{field}: {message}",
+    "card.validations.next": (
+        "Retake the card so every field is sharp and readable, with no glare or fingers over the "
+        "text."
+    ),
+    "card.classification.title": "Document type",
+    "card.classification.means": "Which document Vlens recognised in your photo.",
+    "card.classification.value": "Recognised as: {doc_type}",
+    "card.classification.national_id": "Egyptian national ID card",
+    "card.classification.next_other": "Use your Egyptian national ID card.",
+    "card.flags.title": "Final checks",
+    "card.flags.means": (
+        "Vlens' overall answer: whether every verification step passed its own checks, and "
+        "whether your identity was also confirmed with the national authorities."
+    ),
+    "card.flags.completed": "All verification steps passed: {value}",
+    "card.flags.verified": "Identity confirmed with the authorities: {value}",
+    "card.flags.next_incomplete": "Follow the next steps in the checks above, then retry.",
+    # Extracted data
+    "extracted.title": "Details read from your card",
+    "extracted.show_id": "Show my national ID number",
+    "extracted.field.name": "Name",
+    "extracted.field.name_english": "Name (English)",
+    "extracted.field.address": "Address",
+    "extracted.field.govern": "Governorate",
+    "extracted.field.dateOfBirth": "Date of birth",
+    "extracted.field.gender": "Gender",
+    "extracted.field.idNumber": "National ID number",
+    "extracted.field.maritalStatus": "Marital status",
+    "extracted.field.job": "Profession",
+    "extracted.field.religion": "Religion",
+    "extracted.field.releaseDate": "Issue date",
+    "extracted.field.idExpiry": "Expiry date",
+    # Result actions
+    "results.retry": "Retry submission",
+    "results.start_over": "Start over",
+    "results.delete": "Delete my data now",
+    "results.receipt": "Download receipt (JSON)",
+    "results.receipt_help": (
+        "A record of what was sent: each image's size, dimensions, capture time and SHA-256 "
+        "fingerprint, the request ids and the transaction id. It contains no images and no "
+        "passwords."
+    ),
+}

@@ -1,0 +1,35 @@
+"""Consent: what is captured, where it goes, what is kept; nothing proceeds without the tick."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.ui import navigation, session
+from components.ui.i18n import t
+
+st.title(t("consent.title"))
+flashed = session.take_flash()
+if flashed:
+    st.success(t(flashed))
+
+st.write(t("consent.intro"))
+st.markdown("\n".join(f"- {t(key)}" for key in
+                      ("consent.item_front", "consent.item_back", "consent.item_face")))
+st.write(t("consent.where"))
+st.write(t("consent.keep"))
+st.write(t("consent.camera"))
+
+agreed = st.checkbox(t("consent.checkbox"), key="consent_checkbox",
+                     value=session.consent_given())
+if not agreed:
+    st.caption(t("consent.required"))
+
+back, forward = st.columns(2)
+with back:
+    if st.button(t("common.back"), key="consent_back"):
+        navigation.go("language")
+with forward:
+    if st.button(t("consent.continue"), key="consent_continue", type="primary",
+                 disabled=not agreed):
+        session.give_consent()
+        navigation.go("capture")
