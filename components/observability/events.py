@@ -1,15 +1,20 @@
 """The per-verification log event, built from an allow-list of non-personal fields.
 
-Nothing is copied wholesale from a response: names, ID numbers, addresses, dates of birth, AML
-records, validation *values*, images, tokens and keys never reach the event, because only the
-fields named below are read. Error codes and request ids are what support needs to trace a case.
+Only the fields named here are read: request ids, transaction id, per-step HTTP status, error
+and validation codes, latencies, the verdict and finding codes. Names, ID numbers, addresses,
+dates of birth, AML records, validation *values*, images, tokens and keys are never copied in,
+so they cannot leak even when a response carries them.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+import time
+from collections.abc import Callable
 from typing import Any
+
+from components.vlens.flow import StepEvent, StepPhase, VerificationOutcome
+from components.vlens.models import StepResult
 
 from .logsetup import EVENT_ATTR
 
@@ -17,89 +22,86 @@ VERIFICATION_LOGGER = "vlens.verification"
 EVENT_NAME = "verification"
 
 
-def _text(value: Any) -> str | None:
-    """Enum values and ids as plain strings; anything else that is not a scalar id is dropped."""
-    if value is None:
-        return None
-    raw = getattr(value, "value", value)
-    return raw if isinstance(raw, str) else None
+class StepTimer:
+    """An ``on_step`` callback for ``run_verification`` that measures each step's latency.
+
+    ``StepTimer(then=ui_callback)`` also forwards every event, so the UI keeps its own callback.
+    """
+
+    def __init__(self, then: Callable[[StepEvent], None] | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self._then = then
+        self._clock = clock
+        self._started: dict[str, float] = {}
+        self.latencies_ms: dict[str, float] = {}
+
+    def __call__(self, event: StepEvent) -> None:
+        step = event.step.value
+        if event.phase is StepPhase.STARTED:
+            self._started[step] = self._clock()
+        elif event.phase in (StepPhase.SUCCEEDED, StepPhase.FAILED) and step in self._started:
+            self.latencies_ms[step] = round(1000 * (self._clock() - self._started.pop(step)), 1)
+        if self._then is not None:
+            self._then(event)
 
 
-def _code(value: Any) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
-
-
-def _validation_codes(services: Any) -> list[str]:
-    """Codes of the failed validations (the code only: ``value`` holds the customer's data)."""
-    codes: list[str] = []
-    for issue in getattr(services, "validation_errors", ()) or ():
-        for message in getattr(issue, "errors", ()) or ():
-            code = getattr(message, "code", None)
-            if isinstance(code, str | int) and not isinstance(code, bool):
-                codes.append(str(code))
-    return codes
-
-
-def step_fields(result: Any, latency_ms: float | None = None) -> dict[str, Any]:
-    """One step's allow-listed fields."""
-    fields: dict[str, Any] = {
-        "step": _text(getattr(result, "step", None)),
-        "request_id": _text(getattr(result, "request_id", None)),
-        "http_status": _code(getattr(result, "http_status", None)),
-        "error_code": _code(getattr(result, "error_code", None)),
-        "validation_codes": _validation_codes(getattr(result, "services", None)),
-    }
-    if latency_ms is not None:
-        fields["latency_ms"] = round(float(latency_ms), 1)
-    return fields
+def _validation_codes(result: StepResult) -> list[str]:
+    """Codes of failed validations only: the ``value`` beside them is the customer's data."""
+    return [str(message.code)
+            for issue in result.services.validation_errors
+            for message in issue.errors if message.code is not None]
 
 
 def verification_event(
-    outcome: Any,
-    steps: Iterable[Any],
+    outcome: VerificationOutcome,
     *,
-    latencies_ms: Mapping[str, float] | None = None,
-    error_code: int | None = None,
-    error_kind: str | None = None,
+    latencies_ms: dict[str, float] | None = None,
     demo: bool | None = None,
 ) -> dict[str, Any]:
-    """The event's fields for ``outcome`` and its step results (all allow-listed)."""
-    latencies = dict(latencies_ms or {})
-    step_list = [
-        step_fields(result, latencies.get(_text(getattr(result, "step", None)) or ""))
-        for result in steps
+    """The allow-listed fields describing ``outcome``."""
+    latencies = latencies_ms or {}
+    steps = [
+        {
+            "step": step.value,
+            "request_id": result.request_id,
+            "http_status": result.http_status,
+            "error_code": result.error_code,
+            "validation_codes": _validation_codes(result),
+            "reused": step in outcome.reused,
+            "latency_ms": latencies.get(step.value),
+        }
+        for step, result in outcome.steps.items()
     ]
-    request_ids = [s["request_id"] for s in step_list if s["request_id"]]
+    error = outcome.error
     event: dict[str, Any] = {
         "event": EVENT_NAME,
-        "verdict": _text(getattr(outcome, "verdict", None)),
-        "transaction_id": _text(getattr(outcome, "transaction_id", None)),
-        "request_ids": request_ids,
-        "steps": step_list,
-        "error_code": error_code,
-        "error_kind": error_kind,
+        "verdict": outcome.verdict.value,
+        "transaction_id": outcome.transaction_id,
+        "request_ids": {step.value: rid for step, rid in outcome.request_ids.items()},
+        "steps": steps,
+        "failed_step": outcome.failed_step.value if outcome.failed_step else None,
+        "findings": [finding.value for finding in outcome.findings],
+        "error_code": outcome.problem.code if outcome.problem else None,
+        "error_category": outcome.problem.category.value if outcome.problem else None,
+        "exception": type(error).__name__ if error is not None else None,
+        "possibly_billed": bool(getattr(error, "possibly_billed", False)),
+        "total_latency_ms": round(sum(latencies.values()), 1) if latencies else None,
     }
-    if latencies:
-        event["total_latency_ms"] = round(sum(latencies.values()), 1)
     if demo is not None:
         event["demo"] = demo
     return event
 
 
 def log_verification(
-    outcome: Any,
-    steps: Iterable[Any],
+    outcome: VerificationOutcome,
     *,
-    latencies_ms: Mapping[str, float] | None = None,
-    error_code: int | None = None,
-    error_kind: str | None = None,
+    latencies_ms: dict[str, float] | None = None,
     demo: bool | None = None,
     logger: logging.Logger | None = None,
 ) -> dict[str, Any]:
-    """Log one line for a finished verification and return the fields that were logged."""
-    event = verification_event(outcome, steps, latencies_ms=latencies_ms, error_code=error_code,
-                               error_kind=error_kind, demo=demo)
-    (logger or logging.getLogger(VERIFICATION_LOGGER)).info(
-        "verification %s", event["verdict"] or "unknown", extra={EVENT_ATTR: event}
-    )
+    """Log one line for a finished verification; return the fields that were logged."""
+    event = verification_event(outcome, latencies_ms=latencies_ms, demo=demo)
+    level = logging.INFO if outcome.completed else logging.WARNING
+    (logger or logging.getLogger(VERIFICATION_LOGGER)).log(
+        level, "verification %s", event["verdict"], extra={EVENT_ATTR: event})
     return event

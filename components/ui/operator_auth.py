@@ -1,0 +1,178 @@
+"""Who may open the operator page.
+
+Two ways in, read from secrets:
+- ``[operator] password_sha256``: the SHA-256 (hex) of the operator password. The typed password
+  is hashed and compared with ``hmac.compare_digest``; after ``MAX_FAILURES`` wrong tries the form
+  rests for ``LOCKOUT_S`` seconds.
+- an OIDC ``[auth]`` section (Streamlit's ``st.login``) together with ``[operator] allowed_emails``:
+  only those addresses get in. Sign-in alone is not enough: an identity provider vouches for
+  who someone is, not for whether they are staff.
+Nothing configured means nobody gets in. The unlock lives in the browser session only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+import re
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any, Final
+
+import streamlit as st
+
+SECTION: Final = "operator"
+UNLOCKED_KEY: Final = "operator.unlocked_as"
+FAILURES_KEY: Final = "operator.failures"
+MAX_FAILURES: Final = 5
+LOCKOUT_S: Final = 60.0
+
+_SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+log = logging.getLogger("vlens.operator")
+
+
+class AuthMode(StrEnum):
+    PASSWORD = "password"
+    OIDC = "oidc"
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class OperatorAccess:
+    """The operator settings from secrets, without any secret value in ``repr``."""
+
+    mode: AuthMode
+    password_sha256: str | None = None
+    allowed_emails: frozenset[str] = frozenset()
+    problem: str | None = None  # a configuration mistake to show (names keys, never values)
+
+    def __repr__(self) -> str:
+        return f"OperatorAccess(mode={self.mode.value}, emails={len(self.allowed_emails)})"
+
+
+def operator_access(secrets: Mapping[str, Any] | None) -> OperatorAccess:
+    """How the page is protected, from ``[operator]`` and ``[auth]``; OIDC wins when both exist."""
+    section = _section(secrets, SECTION)
+    emails = frozenset(str(e).strip().lower() for e in section.get("allowed_emails", ()) or ()
+                       if str(e).strip())
+    if _section(secrets, "auth"):
+        problem = None if emails else "[operator] allowed_emails lists nobody"
+        return OperatorAccess(AuthMode.OIDC, allowed_emails=emails, problem=problem)
+    expected = str(section.get("password_sha256", "") or "").strip().lower()
+    if not expected:
+        return OperatorAccess(AuthMode.NONE)
+    if not _SHA256_HEX.fullmatch(expected):
+        return OperatorAccess(AuthMode.NONE,
+                              problem="[operator] password_sha256 is not a 64-digit hex SHA-256")
+    return OperatorAccess(AuthMode.PASSWORD, password_sha256=expected)
+
+
+def password_matches(candidate: str, expected_sha256: str) -> bool:
+    """Constant-time comparison of the candidate's SHA-256 with the configured one."""
+    digest = hashlib.sha256(candidate.encode("utf-8")).hexdigest()
+    return hmac.compare_digest(digest.encode("ascii"), expected_sha256.strip().lower().encode())
+
+
+def email_allowed(email: str | None, allowed: frozenset[str]) -> bool:
+    return bool(email) and str(email).strip().lower() in allowed
+
+
+def _section(secrets: Mapping[str, Any] | None, name: str) -> Mapping[str, Any]:
+    if secrets is None:
+        return {}
+    try:
+        value = secrets.get(name)
+    except (KeyError, FileNotFoundError):
+        return {}
+    return value if isinstance(value, Mapping) else {}
+
+
+def _secrets() -> Mapping[str, Any] | None:
+    return st.secrets if st.secrets.load_if_toml_exists() else None
+
+
+def require_operator() -> str:
+    """Render the sign-in step and stop the page unless an operator is signed in.
+
+    Returns who is signed in ("password" or the operator's e-mail) for audit lines.
+    """
+    access = operator_access(_secrets())
+    unlocked = st.session_state.get(UNLOCKED_KEY)
+    if access.mode is AuthMode.PASSWORD and unlocked == "password":
+        return "password"
+    if access.mode is AuthMode.OIDC:
+        return _require_oidc(access)
+    if access.mode is AuthMode.PASSWORD:
+        _password_form(access)
+    else:
+        _refuse_unconfigured(access)
+    st.stop()
+    raise AssertionError("unreachable")  # st.stop() ends the script run
+
+
+def sign_out() -> None:
+    st.session_state.pop(UNLOCKED_KEY, None)
+    if _secrets() is not None and _section(_secrets(), "auth") and st.user.get("is_logged_in"):
+        st.logout()
+
+
+def _refuse_unconfigured(access: OperatorAccess) -> None:
+    st.error("The operator page is locked: no operator sign-in is configured.")
+    if access.problem:
+        st.warning(f"Configuration problem: {access.problem}.")
+    st.markdown(
+        "Ask whoever runs this deployment to add an `[operator] password_sha256` to the app's "
+        "secrets, or an OIDC `[auth]` section with `[operator] allowed_emails`. "
+        "See docs/deployment.md, \"Operator review page\"."
+    )
+
+
+def _password_form(access: OperatorAccess) -> None:
+    assert access.password_sha256 is not None
+    failures: list[float] = [t for t in st.session_state.get(FAILURES_KEY, [])
+                             if time.monotonic() - t < LOCKOUT_S]
+    st.session_state[FAILURES_KEY] = failures
+    st.subheader("Operator sign-in")
+    if len(failures) >= MAX_FAILURES:
+        wait = round(LOCKOUT_S - (time.monotonic() - failures[0]))
+        st.error(f"Too many wrong passwords. Try again in {max(wait, 1)} seconds.")
+        return
+    with st.form("operator_login", clear_on_submit=True):
+        candidate = st.text_input("Operator password", type="password", key="operator_password")
+        submitted = st.form_submit_button("Unlock", type="primary")
+    if not submitted:
+        st.info("This page is for staff. Enter the operator password to continue.")
+        return
+    if password_matches(candidate or "", access.password_sha256):
+        st.session_state[UNLOCKED_KEY] = "password"
+        st.session_state.pop(FAILURES_KEY, None)
+        log.info("operator unlocked the review page (password)")
+        st.rerun()
+    failures.append(time.monotonic())
+    st.session_state[FAILURES_KEY] = failures
+    log.warning("operator sign-in refused: wrong password (%d in a row)", len(failures))
+    st.error("Wrong password. Check it and try again.")
+
+
+def _require_oidc(access: OperatorAccess) -> str:
+    if not st.user.get("is_logged_in"):
+        st.subheader("Operator sign-in")
+        st.info("This page is for staff. Sign in with your organisation account.")
+        if st.button("Sign in", type="primary"):
+            st.login()
+        st.stop()
+    email = st.user.get("email")
+    if access.problem or not email_allowed(email if isinstance(email, str) else None,
+                                           access.allowed_emails):
+        log.warning("operator sign-in refused: account not in [operator] allowed_emails")
+        st.error("Your account may not open the operator page. Ask an administrator to add "
+                 "it to the allowed operators, or sign out and use another account.")
+        if access.problem:
+            st.warning(f"Configuration problem: {access.problem}.")
+        if st.button("Sign out"):
+            st.logout()
+        st.stop()
+    return str(email)
