@@ -1,0 +1,77 @@
+"""Client-side rate limiter: keeps each tenant within Vlens' 10 requests/s and 60 requests/min.
+
+Sliding windows over the send times of the last minute, so no window of any alignment ever holds
+more than the limit. One limiter per (base_url, tenant), shared by every session in the process.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+
+PER_SECOND = 10
+PER_MINUTE = 60
+
+
+class RateLimiter:
+    """Blocking sliding-window limiter. ``clock`` and ``sleep`` are injectable for tests."""
+
+    def __init__(
+        self,
+        limits: tuple[tuple[int, float], ...] = ((PER_SECOND, 1.0), (PER_MINUTE, 60.0)),
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._limits = limits
+        self._horizon = max(window for _, window in limits)
+        self._clock = clock
+        self._sleep = sleep
+        self._sent: deque[float] = deque()
+        self._lock = threading.Lock()
+
+    def wait_time(self) -> float:
+        """Seconds until one more request may go out (0 when it may go now)."""
+        with self._lock:
+            return self._wait_locked(self._clock())
+
+    def acquire(self) -> float:
+        """Block until a request may be sent, record it, and return the seconds waited."""
+        waited = 0.0
+        while True:
+            with self._lock:
+                now = self._clock()
+                wait = self._wait_locked(now)
+                if wait <= 0:
+                    self._sent.append(now)
+                    return waited
+            self._sleep(wait)
+            waited += wait
+
+    def _wait_locked(self, now: float) -> float:
+        while self._sent and self._sent[0] <= now - self._horizon:
+            self._sent.popleft()
+        wait = 0.0
+        for limit, window in self._limits:
+            if len(self._sent) < limit:
+                continue
+            # The limit-th most recent send must leave the window before another may go.
+            oldest_in_way = self._sent[-limit]
+            wait = max(wait, oldest_in_way + window - now)
+        return wait
+
+
+_registry: dict[tuple[str, str], RateLimiter] = {}
+_registry_lock = threading.Lock()
+
+
+def limiter_for(base_url: str, tenant: str) -> RateLimiter:
+    """The process-wide limiter of one tenant on one service."""
+    key = (base_url, tenant)
+    with _registry_lock:
+        limiter = _registry.get(key)
+        if limiter is None:
+            limiter = _registry[key] = RateLimiter()
+        return limiter

@@ -1,0 +1,31 @@
+"""A Vlens simulator: a real HTTP server on loopback with Vlens' endpoints, headers, envelopes
+and error codes, plus scenario knobs for tests and demos."""
+
+from .scenario import (
+    DEMO_API_KEY,
+    DEMO_OTP,
+    DEMO_PASSWORD,
+    DEMO_TENANT,
+    DEMO_USERNAME,
+    Fault,
+    ForcedError,
+    Scenario,
+)
+from .server import Simulator, demo_config, embedded_simulator
+from .state import Blob, RecordedRequest
+
+__all__ = [
+    "DEMO_API_KEY",
+    "DEMO_OTP",
+    "DEMO_PASSWORD",
+    "DEMO_TENANT",
+    "DEMO_USERNAME",
+    "Blob",
+    "Fault",
+    "ForcedError",
+    "RecordedRequest",
+    "Scenario",
+    "Simulator",
+    "demo_config",
+    "embedded_simulator",
+]
