@@ -11,7 +11,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from components.vlens.catalogue import describe_error
 from components.vlens.models import StepResult, VerifyStep
 
 Translate = Callable[..., str]
@@ -33,35 +32,9 @@ class ServiceCard:
     next_step: str
     status: CardStatus
     retake: str | None = None  # a capture step value ("id_front", "id_back", "face")
-    code: int | None = None
 
 
 _CARD_RETAKE = {VerifyStep.ID_FRONT: "id_front", VerifyStep.ID_BACK: "id_back"}
-
-
-def step_errors(results: Sequence[StepResult], t: Translate, language: str) -> list[ServiceCard]:
-    """One card per step that came back with a Vlens error code or message."""
-    cards = []
-    for result in results:
-        if result.error_code is None and not result.error_message:
-            continue
-        step = result.step.value if result.step else None
-        info = describe_error(result.error_code, step)
-        lang = language if language in info.message else "en"
-        happened = [info.message[lang]]
-        if not info.known and result.error_message:
-            happened.append(result.error_message)
-        cards.append(ServiceCard(
-            key=f"error.{step}",
-            title=t(f"api_step.{step}") if step else t("results.what_happened"),
-            means=t("results.what_happened"),
-            happened=tuple(happened),
-            next_step=info.next_step[lang],
-            status=CardStatus.FAILED,
-            retake=info.retake.value if info.retake else None,
-            code=result.error_code,
-        ))
-    return cards
 
 
 def service_cards(results: Sequence[StepResult], t: Translate) -> list[ServiceCard]:
@@ -132,7 +105,7 @@ def _src(results: Sequence[StepResult], t: Translate) -> ServiceCard | None:
         key="src", title=t("card.src.title"), means=t("card.src.means"),
         happened=tuple(happened),
         next_step=t("results.nothing_to_do") if valid else t("card.src.next"),
-        status=CardStatus.PASSED if valid else CardStatus.FAILED,
+        status=CardStatus.PASSED if valid else CardStatus.REVIEW,
         retake=None if valid else "id_front",
     )
 

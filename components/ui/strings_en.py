@@ -150,6 +150,10 @@ STRINGS: dict[str, str] = {
     "hint.card_not_flat": "Hold the card flat, facing the camera.",
     "hint.turn_card_over": "Turn the card over: we need the other side.",
     "hint.face_photo": "That looks like a photo. Show your own face to the camera.",
+    "hint.camera_frozen": (
+        "The picture is not changing. Check that the camera is on and not covered, or use "
+        "“Upload instead” below."
+    ),
     "hint.captured": "Got it!",
     "hint.done": "All photos are taken.",
     # Review
@@ -221,7 +225,6 @@ STRINGS: dict[str, str] = {
     "failure.config": "The verification service is not set up correctly. Please contact support.",
     "failure.unknown": "Something went wrong. Press “Retry submission” to try again.",
     # Service cards
-    "card.step_error.title": "{name}",
     "card.spoofing.title": "Real person and real card",
     "card.spoofing.means": (
         "Checks that the camera saw a real person and a real card, not a photo of a photo, a "
