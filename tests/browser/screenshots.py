@@ -19,6 +19,11 @@ class StepShots:
         for old in folder.glob("*.png"):
             old.unlink()
 
+    def watch(self, page: Page) -> Page:
+        """Remember ``page`` for the screenshot taken when the test fails."""
+        self.page = page
+        return page
+
     def take(self, page: Page, step: str) -> Path:
         name = re.sub(r"[^a-z0-9]+", "-", step.lower()).strip("-")
         path = self.folder / f"{len(self.saved) + 1:02d}-{name}.png"

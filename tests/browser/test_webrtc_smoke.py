@@ -35,7 +35,7 @@ def test_fake_camera_round_trips_through_the_server(
     launch_browser: LaunchBrowser, smoke_server: StreamlitServer, shots: StepShots, tmp_path: Path
 ) -> None:
     clip = write_face_clip(tmp_path / "face.y4m", seconds=2.0)
-    page = launch_browser(clip).new_page(viewport={"width": 1000, "height": 900})
+    page = shots.watch(launch_browser(clip).new_page(viewport={"width": 1000, "height": 900}))
     page.goto(smoke_server.url)
     page.wait_for_selector(WEBRTC_IFRAME, timeout=30_000)
     shots.take(page, "loaded")

@@ -1,0 +1,93 @@
+"""The customer's path through the app, step by step, as Playwright actions on the page.
+
+Texts come from the app's English catalogue, so the tests assert exactly what a customer reads.
+Widgets are found by the ``key=`` the app gives them (Streamlit renders it as ``.st-key-<key>``).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from playwright.sync_api import Locator, Page, expect
+
+from components.ui.strings_en import STRINGS
+
+PAGE_LOAD_MS = 30_000
+
+
+def en(key: str, **fields: object) -> str:
+    """The English text the app shows for ``key``."""
+    return STRINGS[key].format(**fields) if fields else STRINGS[key]
+
+
+def keyed(page: Page, key: str) -> Locator:
+    """The element container of the widget created with ``key=key``."""
+    return page.locator(f".st-key-{key}")
+
+
+def text(page: Page, value: str) -> Locator:
+    return page.get_by_text(value, exact=False)
+
+
+def shows(page: Page, value: str) -> bool:
+    """Whether ``value`` is on screen right now."""
+    found = text(page, value)
+    return found.count() > 0 and found.first.is_visible()
+
+
+def assert_no_app_error(page: Page) -> None:
+    """Fail at once, with the error's text, when the app shows a Python exception."""
+    error = page.locator('[data-testid="stException"]')
+    if error.count() > 0:
+        raise AssertionError(f"the app shows an exception: {error.first.inner_text()[:1500]}")
+
+
+def showing(page: Page, value: str) -> Callable[[], bool]:
+    """A condition for ``WebrtcCamera.wait_until``: ``value`` is on screen (app errors fail)."""
+
+    def condition() -> bool:
+        assert_no_app_error(page)
+        return shows(page, value)
+
+    return condition
+
+
+def wait_for_heading(page: Page, value: str, timeout_ms: int = PAGE_LOAD_MS) -> None:
+    """Wait for a page's title; an exception shown by the app fails at once."""
+    heading = page.get_by_role("heading", name=value)
+    error = page.locator('[data-testid="stException"]')
+    expect(heading.or_(error).first).to_be_visible(timeout=timeout_ms)
+    assert_no_app_error(page)
+    expect(heading.first).to_be_visible()
+
+
+def expect_demo_label(page: Page) -> None:
+    expect(text(page, en("app.demo_label")).first).to_be_visible(timeout=PAGE_LOAD_MS)
+
+
+def open_app(page: Page, url: str) -> None:
+    """Load the app; it opens on the language choice."""
+    page.goto(url)
+    wait_for_heading(page, f"{en('language.title')} ·")
+
+
+def choose_english(page: Page) -> None:
+    keyed(page, "language_en").get_by_role("button", name=en("language.english")).click()
+
+
+def accept_consent(page: Page) -> None:
+    proceed = keyed(page, "consent_continue").get_by_role("button", name=en("consent.continue"))
+    expect(proceed).to_be_disabled()
+    keyed(page, "consent_checkbox").get_by_text(en("consent.checkbox")).click()
+    expect(proceed).to_be_enabled()
+    proceed.click()
+
+
+def step_heading(index: int, key: str) -> str:
+    return en("capture.step_heading", index=index, total=3, name=en(f"step.{key}.name"))
+
+
+FACE_TIMING = re.compile(
+    re.escape(en("review.face_timing", count=3, seconds="@")).replace("@", r"\d+(\.\d+)?")
+)

@@ -1,0 +1,125 @@
+"""The whole customer journey in headless Chromium, camera fed from generated clips, demo mode.
+
+language -> consent -> capture (card front, card back, face triple, all automatic) -> review ->
+submit to the embedded simulator -> results. A second run shows two people to the camera: the
+face is never captured and the customer is told that only one face may be in the picture.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page, ViewportSize, expect
+
+from tests.browser.camera import WebrtcCamera
+from tests.browser.conftest import LaunchBrowser
+from tests.browser.journey import (
+    FACE_TIMING,
+    accept_consent,
+    choose_english,
+    en,
+    expect_demo_label,
+    open_app,
+    showing,
+    shows,
+    step_heading,
+    text,
+    wait_for_heading,
+)
+from tests.browser.screenshots import StepShots
+from tests.browser.server import StreamlitServer
+from tests.clips import write_flow_clip
+
+pytestmark = pytest.mark.browser
+
+SECONDS_PER_STEP = 4.0
+LOOP_S = 3 * SECONDS_PER_STEP  # the fake camera replays front, back, face every LOOP_S
+CAPTURE_TIMEOUT_S = 3 * LOOP_S  # each step's subject comes round three times by then
+VIEWPORT: ViewportSize = {"width": 1100, "height": 1000}
+
+
+def open_capture_page(page: Page, url: str, shots: StepShots) -> WebrtcCamera:
+    """Language and consent, as a customer does them; returns the started camera."""
+    open_app(page, url)
+    shots.take(page, "language")
+    choose_english(page)
+    wait_for_heading(page, en("consent.title"))
+    expect_demo_label(page)
+    shots.take(page, "consent")
+    accept_consent(page)
+    wait_for_heading(page, en("capture.title"))
+    expect_demo_label(page)
+    expect(text(page, step_heading(1, "id_front")).first).to_be_visible()
+    shots.take(page, "capture-ready")
+    camera = WebrtcCamera(page)
+    camera.start()
+    shots.take(page, "camera-started")
+    return camera
+
+
+def test_full_flow_from_camera_to_results(
+    launch_browser: LaunchBrowser, app_server: StreamlitServer, shots: StepShots, tmp_path: Path
+) -> None:
+    clip = write_flow_clip(tmp_path / "flow.y4m", seconds_per_step=SECONDS_PER_STEP)
+    page = shots.watch(launch_browser(clip).new_page(viewport=VIEWPORT))
+    camera = open_capture_page(page, app_server.url, shots)
+
+    for index, step in ((2, "id_back"), (3, "face")):
+        heading = step_heading(index, step)
+        camera.wait_until(
+            showing(page, heading),
+            f"'{heading}' after the previous capture",
+            CAPTURE_TIMEOUT_S,
+        )
+        shots.take(page, f"step-{index}-{step}")
+    camera.wait_until(
+        lambda: shows(page, en("capture.done")) or shows(page, en("review.title")),
+        "the face triple to be captured",
+        CAPTURE_TIMEOUT_S,
+    )
+    shots.take(page, "capture-done")
+
+    if not shows(page, en("review.title")):
+        page.get_by_role("button", name=en("capture.review_button")).click()
+    wait_for_heading(page, en("review.title"))
+    expect_demo_label(page)
+    expect(page.get_by_text(FACE_TIMING).first).to_be_visible()
+    assert not shows(page, en("review.missing", name="")[:-2]), "a photo is missing"
+    shots.take(page, "review")
+
+    page.get_by_role("button", name=en("review.submit")).click()
+    wait_for_heading(page, en("results.title"), timeout_ms=90_000)
+    expect_demo_label(page)
+    expect(text(page, en("verdict.verified.title")).first).to_be_visible()
+    for title in ("card.spoofing.title", "card.liveness.title", "card.flags.title"):
+        expect(text(page, en(title)).first).to_be_visible()
+    shots.take(page, "results")
+
+
+def test_two_faces_are_never_captured_and_the_customer_is_told_why(
+    launch_browser: LaunchBrowser, app_server: StreamlitServer, shots: StepShots, tmp_path: Path
+) -> None:
+    clip = write_flow_clip(tmp_path / "two.y4m", seconds_per_step=SECONDS_PER_STEP, two_faces=True)
+    page = shots.watch(launch_browser(clip).new_page(viewport=VIEWPORT))
+    camera = open_capture_page(page, app_server.url, shots)
+
+    face_step = step_heading(3, "face")
+    camera.wait_until(showing(page, face_step), "the face step", 2 * CAPTURE_TIMEOUT_S)
+    camera.wait_until(
+        showing(page, en("hint.several_faces")),
+        "the 'only one face' hint",
+        CAPTURE_TIMEOUT_S,
+    )
+    shots.take(page, "one-face-hint")
+
+    # Watch a full loop more of the clip: the face step must not move on.
+    deadline = time.monotonic() + LOOP_S
+    while time.monotonic() < deadline:
+        assert not shows(page, en("capture.face_progress", count=1)), "a face was captured"
+        assert not shows(page, en("capture.done")), "capture finished with two faces"
+        time.sleep(0.5)
+    assert shows(page, face_step)
+    assert shows(page, en("capture.face_progress", count=0))
+    shots.take(page, "still-waiting-for-one-face")
