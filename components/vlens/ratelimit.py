@@ -75,3 +75,9 @@ def limiter_for(base_url: str, tenant: str) -> RateLimiter:
         if limiter is None:
             limiter = _registry[key] = RateLimiter()
         return limiter
+
+
+def reset_limiters() -> None:
+    """Forget every limiter's history (tests start each simulator with a clean slate)."""
+    with _registry_lock:
+        _registry.clear()

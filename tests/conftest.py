@@ -1,0 +1,92 @@
+"""Shared fixtures: real JPEGs from tests/imagery.py and started Vlens simulators."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+import pytest
+
+from components.vlens import RetryPolicy, VerificationImages, VlensClient
+from components.vlens.auth import reset_token_managers
+from components.vlens.ratelimit import reset_limiters
+from components.vlens.simulator import Scenario, Simulator
+from tests import imagery
+
+FAST_RETRY = RetryPolicy(attempts=3, base_delay_s=0.01, max_delay_s=0.05)
+
+
+@dataclass(frozen=True)
+class Jpegs:
+    id_front: bytes
+    id_back: bytes
+    faces: tuple[bytes, bytes, bytes]
+    no_face: bytes
+    two_faces: bytes
+
+
+@pytest.fixture(scope="session")
+def jpegs() -> Jpegs:
+    """Real JPEG bytes: cards held in front of a desk, three webcam frames of a real face."""
+    return Jpegs(
+        id_front=imagery.jpeg(imagery.card_in_frame(imagery.id_card_front())),
+        id_back=imagery.jpeg(imagery.card_in_frame(imagery.id_card_back())),
+        faces=tuple(imagery.jpeg(imagery.face_frame(seed=i)) for i in range(3)),  # type: ignore[arg-type]
+        no_face=imagery.jpeg(imagery.no_face_frame()),
+        two_faces=imagery.jpeg(imagery.two_faces_frame()),
+    )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_process_state() -> Iterator[None]:
+    """Tokens and rate limiters are process-wide by design; tests must not share them."""
+    reset_token_managers()
+    reset_limiters()
+    yield
+    reset_token_managers()
+    reset_limiters()
+
+
+@pytest.fixture
+def images(jpegs: Jpegs) -> VerificationImages:
+    return VerificationImages(jpegs.id_front, jpegs.id_back, jpegs.faces)
+
+
+@pytest.fixture
+def start_simulator() -> Iterator[Callable[..., Simulator]]:
+    """``start_simulator(scenario=None)`` -> a started ``Simulator``, stopped after the test."""
+    started: list[Simulator] = []
+
+    def start(scenario: Scenario | None = None) -> Simulator:
+        simulator = Simulator(scenario or Scenario())
+        simulator.start()
+        started.append(simulator)
+        return simulator
+
+    yield start
+    for simulator in started:
+        simulator.stop()
+
+
+@pytest.fixture
+def client_for() -> Iterator[Callable[..., VlensClient]]:
+    """``client_for(simulator, language="en", **config_changes)``: a client of that simulator
+    with fast retry backoff (the policy itself is unchanged: 3 attempts)."""
+    clients: list[VlensClient] = []
+
+    def make(simulator: Simulator, language: str = "en", **changes: Any) -> VlensClient:
+        config = replace(simulator.demo_config(), **changes)
+        client = VlensClient(config, language, retry=FAST_RETRY)
+        clients.append(client)
+        return client
+
+    yield make
+    for client in clients:
+        client.close()
+
+
+@pytest.fixture
+def simulator(start_simulator: Callable[..., Simulator]) -> Simulator:
+    """A simulator with the default scenario."""
+    return start_simulator(Scenario())
