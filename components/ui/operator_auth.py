@@ -27,6 +27,7 @@ import streamlit as st
 SECTION: Final = "operator"
 UNLOCKED_KEY: Final = "operator.unlocked_as"
 FAILURES_KEY: Final = "operator.failures"
+WRONG_KEY: Final = "operator.wrong_password"
 MAX_FAILURES: Final = 5
 LOCKOUT_S: Final = 60.0
 
@@ -140,6 +141,8 @@ def _password_form(access: OperatorAccess) -> None:
         wait = round(LOCKOUT_S - (time.monotonic() - failures[0]))
         st.error(f"Too many wrong passwords. Try again in {max(wait, 1)} seconds.")
         return
+    if st.session_state.pop(WRONG_KEY, False):
+        st.error("Wrong password. Check it and try again.")
     with st.form("operator_login", clear_on_submit=True):
         candidate = st.text_input("Operator password", type="password", key="operator_password")
         submitted = st.form_submit_button("Unlock", type="primary")
@@ -150,11 +153,12 @@ def _password_form(access: OperatorAccess) -> None:
         st.session_state[UNLOCKED_KEY] = "password"
         st.session_state.pop(FAILURES_KEY, None)
         log.info("operator unlocked the review page (password)")
-        st.rerun()
-    failures.append(time.monotonic())
-    st.session_state[FAILURES_KEY] = failures
-    log.warning("operator sign-in refused: wrong password (%d in a row)", len(failures))
-    st.error("Wrong password. Check it and try again.")
+    else:
+        failures.append(time.monotonic())
+        st.session_state[FAILURES_KEY] = failures
+        st.session_state[WRONG_KEY] = True
+        log.warning("operator sign-in refused: wrong password (%d in a row)", len(failures))
+    st.rerun()
 
 
 def _require_oidc(access: OperatorAccess) -> str:
