@@ -47,13 +47,15 @@ def _classifier() -> cv2.CascadeClassifier:
 
 
 def detect_faces(
-    bgr: np.ndarray, *, work_width: int = 320, min_face_frac: float = 0.08
+    bgr: np.ndarray, *, work_width: int = 320, min_face_frac: float = 0.08,
+    scale_factor: float = 1.1,
 ) -> list[FaceBox]:
     """Find frontal faces, largest first.
 
     The frame is downscaled to ``work_width`` pixels wide before detection (cost grows with
     area); ``min_face_frac`` is the smallest face side worth finding, as a share of the
-    frame width.
+    frame width; ``scale_factor`` the step between detection scales (larger is faster and
+    coarser).
     """
     height, width = bgr.shape[:2]
     scale = min(1.0, work_width / width)
@@ -63,7 +65,7 @@ def detect_faces(
                           interpolation=cv2.INTER_AREA)
     min_side = max(20, round(min_face_frac * gray.shape[1]))
     found = _classifier().detectMultiScale(
-        gray, scaleFactor=1.1, minNeighbors=5, minSize=(min_side, min_side)
+        gray, scaleFactor=scale_factor, minNeighbors=5, minSize=(min_side, min_side)
     )
     boxes = [
         FaceBox(round(x / scale), round(y / scale), round(w / scale), round(h / scale))
