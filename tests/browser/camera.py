@@ -82,9 +82,9 @@ class WebrtcCamera:
     def start(self, timeout_s: float = 40.0) -> None:
         """Click Start and wait for a live video; reconnects once if the connection drops."""
         self.frame.get_by_role("button", name=self.start_label).click(timeout=30_000)
-        if self._wait_streaming(timeout_s):
-            return
-        self._reconnect(f"no live video within {timeout_s:.0f} s of Start", timeout_s)
+        problem = self._wait_streaming(timeout_s)
+        if problem is not None:
+            self._reconnect(problem, timeout_s)
 
     def wait_until(
         self,
@@ -104,17 +104,19 @@ class WebrtcCamera:
                 self._reconnect(f"the connection dropped while waiting for {what}", 40.0)
             time.sleep(poll_s)
 
-    def _wait_streaming(self, timeout_s: float, grace_s: float = 3.0) -> bool:
+    def _wait_streaming(self, timeout_s: float, grace_s: float = 3.0) -> str | None:
+        """None once live video arrives, else what went wrong."""
         clicked = time.monotonic()
         deadline = clicked + timeout_s
         while time.monotonic() < deadline:
             if self.is_streaming():
-                return True
+                return None
             # After a moment, a Start button again means the component gave up and reset itself.
-            if time.monotonic() - clicked > grace_s and self.start_button_shown():
-                return False
+            elapsed = time.monotonic() - clicked
+            if elapsed > grace_s and self.start_button_shown():
+                return f"the connection dropped {elapsed:.0f} s after Start, before live video"
             time.sleep(0.3)
-        return False
+        return f"no live video within {timeout_s:.0f} s of Start"
 
     def _reconnect(self, why: str, timeout_s: float) -> None:
         if self.reconnects >= 1:
@@ -127,5 +129,8 @@ class WebrtcCamera:
         if stop.count() > 0 and stop.first.is_visible():
             stop.first.click()
         self.frame.get_by_role("button", name=self.start_label).click(timeout=30_000)
-        if not self._wait_streaming(timeout_s):
-            raise AssertionError(f"WebRTC failed again after one reconnect: {why}")
+        problem = self._wait_streaming(timeout_s)
+        if problem is not None:
+            raise AssertionError(
+                f"WebRTC failed again after one reconnect: {problem} (first failure: {why})"
+            )
