@@ -101,7 +101,7 @@ class Transport:
                 if last:
                     raise self._unreachable(failure, request_id) from None
             except requests.exceptions.ReadTimeout:
-                log.warning("vlens %s %s: no answer within %.0f s (request %s, not resent)",
+                log.warning("vlens %s %s: no answer within %g s (request %s, not resent)",
                             method, path, self._timeouts[1], request_id)
                 raise VlensTimeoutError(
                     f"Vlens did not answer within {self._timeouts[1]:g} s",
