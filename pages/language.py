@@ -20,9 +20,9 @@ def _choose(language: Language) -> None:
 english, arabic = st.columns(2)
 with english:
     if st.button(translate("en", "language.english"), key="language_en", type="primary",
-                 use_container_width=True):
+                 width="stretch"):
         _choose("en")
 with arabic:
     if st.button(translate("ar", "language.arabic"), key="language_ar", type="primary",
-                 use_container_width=True):
+                 width="stretch"):
         _choose("ar")

@@ -1,0 +1,68 @@
+"""The live camera: streamlit-webrtc's ``webrtc_streamer`` wired to the capture engine."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from streamlit_webrtc import WebRtcMode, webrtc_streamer
+from streamlit_webrtc.config import Translations
+
+from components.capture.webrtc import FrameCallback
+from components.ui.backend import webrtc_ice_servers
+from components.ui.i18n import t
+
+WIDGET_KEY = "capture_camera"
+MEDIA_CONSTRAINTS: dict[str, Any] = {
+    "video": {"facingMode": "user", "width": {"ideal": 1280}},
+    "audio": False,
+}
+# Passing video attributes replaces streamlit-webrtc's defaults, so everything is listed:
+# iOS Safari shows a black video unless it plays inline, muted and without controls.
+VIDEO_ATTRS: dict[str, Any] = {
+    "autoPlay": True,
+    "playsInline": True,
+    "muted": True,
+    "controls": False,
+    "style": {"width": "100%"},
+}
+
+
+def rtc_configuration() -> dict[str, Any] | None:
+    """ICE servers: none in browser tests (loopback), ``[webrtc] ice_servers`` from secrets when
+    set, else None so streamlit-webrtc discovers servers itself (TURN from env, or STUN)."""
+    if os.environ.get("VLENS_TEST_NO_ICE") == "1":
+        return {"iceServers": []}
+    servers = webrtc_ice_servers()
+    return {"iceServers": servers} if servers else None
+
+
+def translations() -> Translations:
+    """The component's own texts (its Start button and camera errors) in the session language;
+    the camera errors point to the upload path."""
+    return Translations(
+        start=t("webrtc.start"),
+        stop=t("webrtc.stop"),
+        select_device=t("webrtc.select_device"),
+        select_camera=t("webrtc.select_device"),
+        device_ask_permission=t("webrtc.ask_permission"),
+        device_not_available=t("webrtc.not_available"),
+        device_access_denied=t("webrtc.access_denied"),
+        media_api_not_available=t("webrtc.api_not_available"),
+    )
+
+
+def live_camera(callback: FrameCallback) -> Any:
+    """Show the self-view with the engine's guidance drawn on it; returns the streamer context.
+
+    ``callback`` comes from ``make_video_frame_callback(engine)`` with the engine kept in
+    ``st.session_state``; it runs on streamlit-webrtc's thread and never touches Streamlit."""
+    return webrtc_streamer(
+        key=WIDGET_KEY,
+        mode=WebRtcMode.SENDRECV,
+        rtc_configuration=rtc_configuration(),  # None: the same as leaving it out
+        video_frame_callback=callback,
+        media_stream_constraints=MEDIA_CONSTRAINTS,
+        video_html_attrs=VIDEO_ATTRS,
+        translations=translations(),
+    )

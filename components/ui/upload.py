@@ -1,0 +1,112 @@
+"""The upload path: card photos by file, the face from a short selfie video.
+
+Always reachable under the camera, and the way forward when the camera cannot start. Uploaded
+bytes are processed in memory (PyAV opens the video from a BytesIO), never written to disk.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from typing import Any
+
+import streamlit as st
+
+from components.capture.card import find_card
+from components.capture.compress import (
+    CARD_MAX_BYTES,
+    ImageInputError,
+    decode_upload,
+    encode_jpeg_under,
+)
+from components.capture.hints import Step
+from components.ui import capture_state, session
+from components.ui.captured import FACES_NEEDED, CapturedImage, now_iso
+from components.ui.i18n import t
+
+CARD_TYPES = ["jpg", "jpeg", "png", "webp", "heic"]
+VIDEO_TYPES = ["mp4", "mov", "webm", "m4v", "y4m"]
+
+
+def upload_fallback(expanded: bool = False) -> None:
+    with st.expander(t("upload.expander"), expanded=expanded):
+        st.write(t("upload.intro"))
+        _card_upload("id_front", t("upload.front_label"))
+        _card_upload("id_back", t("upload.back_label"))
+        _face_upload()
+
+
+def _notes() -> dict[str, tuple[str, str]]:
+    """Per uploader: (file id processed, message key shown) so a file is processed once."""
+    notes: dict[str, tuple[str, str]] = session.attempt_get("upload_notes", {})
+    session.attempt_set("upload_notes", notes)
+    return notes
+
+
+def _show(kind: str, text: str) -> None:
+    {"success": st.success, "warning": st.warning, "error": st.error}[kind](text)
+
+
+def _already_done(key: str, uploaded: Any) -> bool:
+    note = _notes().get(key)
+    if note is not None and note[0] == uploaded.file_id:
+        _show(*note[1].split("|", 1))
+        return True
+    return False
+
+
+def _remember(key: str, uploaded: Any, kind: str, text: str) -> None:
+    _notes()[key] = (uploaded.file_id, f"{kind}|{text}")
+    _show(kind, text)
+
+
+def _card_upload(step: str, label: str) -> None:
+    key = f"upload_{step}"
+    uploaded = st.file_uploader(label, type=CARD_TYPES, key=key)
+    if uploaded is None or _already_done(key, uploaded):
+        return
+    try:
+        bgr = decode_upload(uploaded.getvalue())
+    except ImageInputError:
+        _remember(key, uploaded, "error", t("upload.image_error"))
+        return
+    # Like the CLI, the photo itself is sent (downscaled to the card budget if need be): Vlens
+    # finds the card in it; our detector only decides whether to warn.
+    image = encode_jpeg_under(bgr, CARD_MAX_BYTES)
+    capture_state.add_upload(step, (CapturedImage(step, image, "upload", now_iso()),))
+    detection = find_card(bgr)
+    if detection is None:
+        _remember(key, uploaded, "warning", t("upload.card_not_found"))
+    elif detection.has_portrait != (step == "id_front"):
+        _remember(key, uploaded, "warning", t("hint.turn_card_over"))
+    else:
+        _remember(key, uploaded, "success", t("upload.added", name=t(f"step.{step}.label")))
+
+
+def _face_upload() -> None:
+    key = "upload_face"
+    uploaded = st.file_uploader(t("upload.face_label"), type=VIDEO_TYPES, key=key)
+    if uploaded is None or _already_done(key, uploaded):
+        return
+    from components.capture.package import package_captures
+    from components.capture.video import capture_from_clip
+
+    with st.spinner(t("upload.video_working")):
+        try:
+            result = capture_from_clip(io.BytesIO(uploaded.getvalue()), steps=(Step.FACE,))
+        except Exception:  # PyAV raises many types for undecodable input
+            _remember(key, uploaded, "error", t("upload.video_error"))
+            return
+    package = package_captures(result.state)
+    if len(package.faces) < FACES_NEEDED:
+        hint = Counter(result.hints_seen).most_common(1)
+        text = t(f"hint.{hint[0][0]}") if hint else t("hint.no_face")
+        _remember(key, uploaded, "error", t("upload.video_failed", hint=text.rstrip(".")))
+        return
+    times = list(package.face_times)
+    faces = tuple(
+        CapturedImage("face", face, "upload", now_iso(), times[i] if i < len(times) else None)
+        for i, face in enumerate(package.faces[:FACES_NEEDED])
+    )
+    capture_state.add_upload("face", faces)
+    _remember(key, uploaded, "success", t("upload.video_ok"))

@@ -1,0 +1,72 @@
+"""Capture: live camera with guidance, steps advancing by themselves; upload path underneath."""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from components.ui import capture_state, navigation, session
+from components.ui.camera import live_camera
+from components.ui.captured import FACES_NEEDED, STEP_ORDER
+from components.ui.i18n import t
+from components.ui.upload import upload_fallback
+
+navigation.require_consent()
+st.title(t("capture.title"))
+
+
+def _hint_box(text: str) -> None:
+    """The live hint, announced by screen readers whenever it changes."""
+    st.markdown(
+        f'<div role="status" aria-live="polite" class="capture-hint" '
+        f'style="font-size:1.15rem;font-weight:600;padding:0.5rem 0">{html.escape(text)}</div>',
+        unsafe_allow_html=True,
+    )
+
+
+@st.fragment(run_every=0.5)
+def capture_status() -> None:
+    """Polls the engine twice a second: step, hint, face progress, manual capture, checklist."""
+    engine = capture_state.engine()
+    state = engine.snapshot()
+    merged = capture_state.current_set(state)
+    missing = merged.missing()
+    if not missing:
+        st.success(t("capture.done"))
+        if session.attempt_pop("capture_in_progress"):
+            navigation.go("review")  # all captures just landed: move on by ourselves
+        if st.button(t("capture.review_button"), key="capture_review", type="primary",
+                     width="stretch"):
+            navigation.go("review")
+        return
+    session.attempt_set("capture_in_progress", True)
+    step = missing[0]
+    st.subheader(t("capture.step_heading", index=STEP_ORDER.index(step) + 1,
+                   total=len(STEP_ORDER), name=t(f"step.{step}.name")))
+    st.write(t(f"step.{step}.instructions"))
+    st.caption(t("capture.hint_heading"))
+    _hint_box(t(f"hint.{state.hint}"))
+    if step == "face":
+        count = state.face_progress if str(state.step) == "face" else len(merged.faces)
+        st.progress(count / FACES_NEEDED, text=t("capture.face_progress", count=count))
+    if state.manual_capture_offered:
+        st.caption(t("capture.manual_offered"))
+        if st.button(t("capture.manual_button"), key="manual_capture"):
+            engine.capture_now()
+    st.markdown("\n".join(
+        f"- {'✅' if merged.complete(s) else '⬜'} "
+        + t("capture.checklist_done" if merged.complete(s) else "capture.checklist_todo",
+            name=t(f"step.{s}.label"))
+        for s in STEP_ORDER
+    ))
+
+
+video, status = st.columns([3, 2], gap="medium")
+with video:
+    st.caption(t("capture.camera_help"))
+    live_camera(capture_state.frame_callback())
+with status:
+    capture_status()
+
+upload_fallback()

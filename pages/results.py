@@ -1,0 +1,127 @@
+"""Results: the verdict, one explained card per check, extracted data, retry/start over/delete."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.ui import capture_state, navigation, session
+from components.ui.backend import resolve_backend
+from components.ui.extracted import MASKED_FIELD, extracted_fields, mask_id_number
+from components.ui.i18n import current_language, t
+from components.ui.receipt import build_receipt, receipt_json
+from components.ui.service_cards import CardStatus, ServiceCard, service_cards
+from components.ui.submission import last_outcome, last_sent, submit
+from components.vlens import Verdict, VerificationOutcome
+
+navigation.require_consent()
+st.title(t("results.title"))
+
+VERDICT_STYLE = {
+    Verdict.VERIFIED: (st.success, "✅"),
+    Verdict.NOT_VERIFIED: (st.error, "❌"),
+    Verdict.NEEDS_REVIEW: (st.warning, "🔎"),
+    Verdict.INCOMPLETE: (st.warning, "⚠️"),
+}
+STATUS_ICON = {CardStatus.PASSED: "✅", CardStatus.FAILED: "❌", CardStatus.REVIEW: "🔎",
+               CardStatus.INFO: "ℹ️"}
+
+
+def _retake_button(step: str, key: str) -> None:
+    if st.button(t("results.retake", label=t(f"step.{step}.label")), key=key, type="primary"):
+        capture_state.retake(step)
+        navigation.go("capture")
+
+
+def _verdict(outcome: VerificationOutcome) -> None:
+    show, icon = VERDICT_STYLE[outcome.verdict]
+    value = outcome.verdict.value
+    show(f"**{t(f'verdict.{value}.title')}**  \n{t(f'verdict.{value}.body')}", icon=icon)
+    if outcome.transaction_id:
+        st.caption(t("results.transaction", id=outcome.transaction_id))
+
+
+def _problem(outcome: VerificationOutcome) -> None:
+    """The first thing that stopped or failed the verification, with the way forward."""
+    problem = outcome.problem
+    if problem is None:
+        return
+    language = current_language()
+    with st.container(border=True, key="results_problem"):
+        if outcome.failed_step is not None:
+            st.subheader(t(f"api_step.{outcome.failed_step.value}"))
+        st.markdown(f"**{t('results.what_happened')}:** {problem.message[language]}")
+        st.markdown(f"**{t('results.next_step')}:** {problem.next_step[language]}")
+        if problem.retake is not None:
+            _retake_button(problem.retake.value, "problem_retake")
+
+
+def _card(card: ServiceCard) -> None:
+    with st.container(border=True, key=f"card_{card.key}"):
+        st.subheader(f"{STATUS_ICON[card.status]} {card.title}")
+        st.markdown(f"**{t('results.what_it_means')}:** {card.means}")
+        st.markdown(f"**{t('results.what_happened')}:** " + "  \n".join(card.happened))
+        st.markdown(f"**{t('results.next_step')}:** {card.next_step}")
+        if card.retake is not None and card.status is not CardStatus.PASSED:
+            _retake_button(card.retake, f"card_retake_{card.key}")
+
+
+def _extracted(outcome: VerificationOutcome) -> None:
+    parts = [part for result in outcome.steps.values()
+             for part in (result.id_front_data, result.id_back_data)]
+    fields = extracted_fields(parts)
+    if not fields:
+        return
+    with st.container(border=True, key="extracted"):
+        st.subheader(t("extracted.title"))
+        show_id = st.toggle(t("extracted.show_id"), key="show_id_number", value=False)
+        for field, value in fields:
+            shown = value if field != MASKED_FIELD or show_id else mask_id_number(value)
+            st.markdown(f"**{t(f'extracted.field.{field}')}:** {shown}")
+
+
+def _actions(outcome: VerificationOutcome) -> None:
+    sent = last_sent()
+    retry, over, delete = st.columns(3)
+    with retry:
+        if (outcome.verdict is not Verdict.VERIFIED and sent is not None
+                and st.button(t("results.retry"), key="retry_submission", type="primary")
+                and submit(sent) is not None):
+            st.rerun()
+    with over:
+        if st.button(t("results.start_over"), key="start_over"):
+            session.clear_attempt()
+            navigation.go("capture")
+    with delete:
+        if st.button(t("results.delete"), key="delete_data"):
+            session.delete_everything()
+            session.flash("consent.deleted")
+            navigation.go("consent")
+    if sent is not None:
+        receipt = build_receipt(
+            sent,
+            demo=resolve_backend().demo,
+            verdict=outcome.verdict.value,
+            transaction_id=outcome.transaction_id,
+            requests=[(step.value, request_id,
+                       outcome.steps[step].error_code if step in outcome.steps else None)
+                      for step, request_id in outcome.request_ids.items()],
+        )
+        st.download_button(t("results.receipt"), data=receipt_json(receipt),
+                           file_name="verification-receipt.json", mime="application/json",
+                           key="download_receipt", help=t("results.receipt_help"))
+        st.caption(t("results.receipt_help"))
+
+
+outcome = last_outcome()
+if outcome is None:
+    st.info(t("results.none"))
+    if st.button(t("review.go_capture"), key="results_go_capture", type="primary"):
+        navigation.go("capture")
+    st.stop()
+
+_verdict(outcome)
+_problem(outcome)
+for card in service_cards(list(outcome.steps.values()), t):
+    _card(card)
+_extracted(outcome)
+_actions(outcome)

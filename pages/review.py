@@ -1,0 +1,62 @@
+"""Review: what will be sent, each part retakeable on its own, then submit."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.ui import capture_state, navigation
+from components.ui.captured import STEP_ORDER, CapturedImage, CaptureSet
+from components.ui.i18n import t
+from components.ui.submission import submit
+
+navigation.require_consent()
+st.title(t("review.title"))
+
+
+def _size(image: CapturedImage) -> str:
+    kilobytes = image.image.size / 1000
+    return t("review.details", size=f"{kilobytes:.0f} KB", width=image.image.width,
+             height=image.image.height)
+
+
+def _step_block(captures: CaptureSet, step: str) -> None:
+    images = captures.for_step(step)
+    with st.container(border=True, key=f"review_{step}"):
+        st.subheader(t(f"step.{step}.label"))
+        if not captures.complete(step):
+            st.warning(t("review.missing", name=t(f"step.{step}.name")))
+        if images:
+            for column, image in zip(st.columns(max(len(images), 2)), images, strict=False):
+                with column:
+                    st.image(image.image.jpeg, caption=_size(image), width="stretch",
+                             alt=t(f"step.{step}.label"))
+            span = captures.face_span_s if step == "face" else None
+            if span is not None:
+                st.write(t("review.face_timing", count=len(images), seconds=f"{span:.2f}"))
+            source = images[0].source
+            st.caption(t("review.source_camera" if source == "camera" else "review.source_upload"))
+            if any(image.overridden for image in images):
+                st.warning(t("review.overridden"))
+        label = t(f"step.{step}.label")
+        if st.button(t("review.retake", label=label), key=f"retake_{step}"):
+            capture_state.retake(step)
+            navigation.go("capture")
+
+
+captures = capture_state.current_set()
+if captures.empty:
+    st.info(t("review.nothing"))
+    if st.button(t("review.go_capture"), key="review_go_capture", type="primary"):
+        navigation.go("capture")
+    st.stop()
+
+st.write(t("review.intro"))
+for step in STEP_ORDER:
+    _step_block(captures, step)
+
+missing = captures.missing()
+if missing and st.button(t("review.capture_missing"), key="review_capture_missing"):
+    navigation.go("capture")
+if st.button(t("review.submit"), key="submit", type="primary", disabled=bool(missing),
+             width="stretch") and submit(captures) is not None:
+    navigation.go("results")

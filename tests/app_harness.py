@@ -1,0 +1,153 @@
+"""Drive the Streamlit app in ``AppTest`` without a browser: a recording stand-in for
+``webrtc_streamer`` (AppTest cannot render the component), camera frames from the fixture
+imagery fed through the app's real video-frame callback, and a simulator to point the app at.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from fractions import Fraction
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+from unittest.mock import patch
+
+import av
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+from components.vlens.simulator.scenario import Scenario
+from components.vlens.simulator.server import Simulator
+from tests.clips import FPS, card_back_frames, card_front_frames, face_frames
+
+APP = str(Path(__file__).resolve().parents[1] / "app.py")
+VLENS_ENV = ("VLENS_BASE_URL", "VLENS_API_KEY", "VLENS_TENANCY_NAME", "VLENS_USERNAME",
+             "VLENS_PASSWORD", "VLENS_ACCESS_TOKEN")
+STEP_FRAMES: dict[str, Callable[[int, int], Callable[[int], np.ndarray]]] = {
+    "id_front": card_front_frames,
+    "id_back": card_back_frames,
+    "face": face_frames,
+}
+
+
+@dataclass
+class FakeStreamer:
+    """Stands in for ``webrtc_streamer``: records its arguments, feeds frames to its callback."""
+
+    calls: list[dict[str, Any]] = field(default_factory=list)
+    frame_index: int = 0
+
+    def __call__(self, **kwargs: Any) -> Any:
+        self.calls.append(kwargs)
+        return SimpleNamespace(state=SimpleNamespace(playing=True, signalling=False))
+
+    @property
+    def last(self) -> dict[str, Any]:
+        assert self.calls, "the capture page did not show the camera"
+        return self.calls[-1]
+
+    def feed(self, frames: Iterator[np.ndarray] | list[np.ndarray]) -> None:
+        """Send frames through the app's video_frame_callback at 15 fps of stream time."""
+        callback = self.last["video_frame_callback"]
+        for bgr in frames:
+            frame = av.VideoFrame.from_ndarray(bgr, format="bgr24")
+            frame.pts = self.frame_index
+            frame.time_base = Fraction(1, FPS)
+            callback(frame)
+            if callback.analyser is not None:
+                callback.analyser.wait_idle()  # analyse every frame: deterministic tests
+            self.frame_index += 1
+
+    def show(self, step: str, seconds: float, size: tuple[int, int] = (640, 480)) -> None:
+        """Hold the subject of ``step`` (card front, card back, one face) in front of the camera."""
+        make = STEP_FRAMES[step](*size)
+        start = self.frame_index
+        self.feed(make(start + i) for i in range(round(seconds * FPS)))
+
+
+@contextmanager
+def fake_camera() -> Iterator[FakeStreamer]:
+    fake = FakeStreamer()
+    with patch("components.ui.camera.webrtc_streamer", fake):
+        yield fake
+
+
+@contextmanager
+def simulator(scenario: Scenario | None = None) -> Iterator[Simulator]:
+    """A Vlens simulator on loopback; the app is pointed at it through the VLENS_* variables."""
+    sim = Simulator(scenario or Scenario())
+    base_url = sim.start()
+    config = sim.demo_config()
+    env = {
+        "VLENS_BASE_URL": base_url,
+        "VLENS_API_KEY": config.api_key,
+        "VLENS_TENANCY_NAME": config.tenancy_name,
+        "VLENS_USERNAME": config.username or "",
+        "VLENS_PASSWORD": config.password or "",
+    }
+    try:
+        with patch.dict(os.environ, env):
+            os.environ.pop("VLENS_ACCESS_TOKEN", None)
+            yield sim
+    finally:
+        sim.stop()
+
+
+@contextmanager
+def demo_mode() -> Iterator[None]:
+    """No Vlens configuration at all: the app runs on its embedded simulator."""
+    with patch.dict(os.environ, {}):
+        for name in VLENS_ENV:
+            os.environ.pop(name, None)
+        yield
+
+
+def start_app(language: str = "en") -> AppTest:
+    """Open the app, choose ``language`` and accept the consent: lands on the capture page."""
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.button(key=f"language_{language}").click().run()
+    at.checkbox(key="consent_checkbox").check().run()
+    at.button(key="consent_continue").click().run()
+    return at
+
+
+def capture_everything(at: AppTest, camera: FakeStreamer) -> None:
+    """Show the card front, the back and the face until the app moves on to the review page."""
+    for step in ("id_front", "id_back", "face"):
+        capture_step(at, camera, step)
+
+
+def capture_step(at: AppTest, camera: FakeStreamer, step: str, max_seconds: float = 8.0) -> None:
+    """Show ``step``'s subject, a second at a time, until the engine has captured it."""
+    engine = at.session_state["attempt.engine"]
+    needed = 3 if step == "face" else 1
+    for _ in range(round(max_seconds)):
+        camera.show(step, 1.0)
+        if len(engine.snapshot().captures.get(step, ())) >= needed:
+            break
+    at.run()
+
+
+def page_text(at: AppTest) -> str:
+    """Every text the page shows (markdown, headings, alerts, captions, buttons)."""
+    parts: list[str] = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "success", "info",
+                 "warning", "error", "toast"):
+        parts += [str(element.value) for element in at.get(kind)]
+    parts += [button.label for button in at.button]
+    return "\n".join(parts)
+
+
+def visit(at: AppTest, page: str) -> AppTest:
+    """Open ``page`` by URL, as a customer typing it would.
+
+    ``AppTest.switch_page`` keeps requesting that page on every later run, even after the app
+    itself switched elsewhere; clearing the request afterwards lets the app's own
+    ``st.switch_page`` calls take effect in the following runs, as in a browser.
+    """
+    at.switch_page(page).run()
+    at._page_hash = ""
+    return at

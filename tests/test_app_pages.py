@@ -1,0 +1,130 @@
+"""Each page of the app in AppTest: language, consent, capture (camera wiring, hints, RTL),
+review and results guards, and the demo label on every page."""
+
+from __future__ import annotations
+
+import os
+from unittest.mock import patch
+
+from streamlit.testing.v1 import AppTest
+
+from tests.app_harness import (
+    APP,
+    demo_mode,
+    fake_camera,
+    page_text,
+    simulator,
+    start_app,
+    visit,
+)
+
+
+def test_language_page_offers_both_languages_and_leads_to_consent() -> None:
+    with simulator():
+        at = AppTest.from_file(APP, default_timeout=60).run()
+        assert not at.exception
+        assert at.button(key="language_en").label == "English"
+        assert at.button(key="language_ar").label == "العربية"
+        at.button(key="language_en").click().run()
+        assert at.title[0].value == "Before we start"
+
+
+def test_consent_is_required_before_anything_else() -> None:
+    with simulator():
+        at = AppTest.from_file(APP, default_timeout=60).run()
+        at.button(key="language_en").click().run()
+        assert at.button(key="consent_continue").disabled
+        text = page_text(at)
+        assert "Vlens" in text and "keeps nothing after your session" in text
+        # Going straight to a later page without consent shows the way back, not the camera.
+        visit(at, "pages/capture.py")
+        assert at.info[0].value == "Please read and accept the consent first."
+        assert at.button(key="go_consent")
+        at.button(key="go_consent").click().run()
+        at.checkbox(key="consent_checkbox").check().run()
+        assert not at.button(key="consent_continue").disabled
+
+
+def test_capture_page_wires_the_camera_for_phones_and_tests() -> None:
+    with simulator(), fake_camera() as camera, patch.dict(os.environ, {"VLENS_TEST_NO_ICE": "1"}):
+        at = start_app()
+        assert not at.exception
+        assert at.title[0].value == "Take your photos"
+        call = camera.last
+        assert call["mode"].name == "SENDRECV"
+        assert call["media_stream_constraints"] == {
+            "video": {"facingMode": "user", "width": {"ideal": 1280}}, "audio": False}
+        attrs = call["video_html_attrs"]
+        assert attrs["playsInline"] and attrs["muted"] and attrs["autoPlay"]
+        assert attrs["controls"] is False
+        assert call["rtc_configuration"] == {"iceServers": []}
+        assert call["translations"]["start"] == "Start"
+        assert "Upload instead" in call["translations"]["device_access_denied"]
+        assert at.subheader[0].value == "Step 1 of 3: front of your ID"
+        hint = next(m.value for m in at.markdown if 'role="status"' in m.value)
+        assert 'aria-live="polite"' in hint and "Starting the camera" in hint
+
+
+def test_ice_servers_come_from_the_webrtc_secrets_when_present() -> None:
+    with simulator(), fake_camera() as camera:
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.secrets["webrtc"] = {"ice_servers": [{"urls": ["turn:turn.example.org:3478"],
+                                                 "username": "u", "credential": "c"}]}
+        at.run()
+        at.button(key="language_en").click().run()
+        at.checkbox(key="consent_checkbox").check().run()
+        at.button(key="consent_continue").click().run()
+        assert camera.last["rtc_configuration"] == {"iceServers": [
+            {"urls": ["turn:turn.example.org:3478"], "username": "u", "credential": "c"}]}
+
+
+def test_without_ice_settings_streamlit_webrtc_discovers_servers_itself() -> None:
+    with simulator(), fake_camera() as camera:
+        os.environ.pop("VLENS_TEST_NO_ICE", None)
+        start_app()
+        assert camera.last["rtc_configuration"] is None
+
+
+def test_arabic_turns_the_page_right_to_left_and_translates_everything() -> None:
+    with simulator(), fake_camera() as camera:
+        at = start_app("ar")
+        assert at.title[0].value == "التقاط الصور"
+        assert at.subheader[0].value == "الخطوة 1 من 3: وجه البطاقة"
+        assert camera.last["translations"]["start"] == "ابدأ"
+        styles = [element.proto.body for element in at.get("html")]
+        assert any("direction: rtl" in body for body in styles)
+        at.button(key="switch_language").click().run()
+        assert at.title[0].value == "Take your photos"
+        assert not any("direction: rtl" in element.proto.body for element in at.get("html"))
+
+
+def test_demo_mode_is_labelled_on_every_page() -> None:
+    with demo_mode(), fake_camera():
+        at = AppTest.from_file(APP, default_timeout=60).run()
+        label = "Demo mode: nothing is really verified"
+        assert label in at.warning[0].value
+        at.button(key="language_en").click().run()
+        assert label in at.warning[0].value
+        at.checkbox(key="consent_checkbox").check().run()
+        at.button(key="consent_continue").click().run()
+        assert label in at.warning[0].value
+        for page in ("pages/review.py", "pages/results.py"):
+            visit(at, page)
+            assert label in at.warning[0].value, page
+
+
+def test_a_configured_service_is_not_labelled_demo() -> None:
+    with simulator():
+        at = AppTest.from_file(APP, default_timeout=60).run()
+        assert not any("Demo mode" in w.value for w in at.warning)
+
+
+def test_review_and_results_say_what_to_do_when_nothing_is_there_yet() -> None:
+    with simulator(), fake_camera():
+        at = start_app()
+        visit(at, "pages/review.py")
+        assert at.info[0].value == "No photos have been taken yet."
+        at.button(key="review_go_capture").click().run()
+        assert at.title[0].value == "Take your photos"
+        visit(at, "pages/results.py")
+        assert at.info[0].value == "No verification has been run yet."
