@@ -26,6 +26,7 @@ from components.capture.quality import check_card, check_face, frames_differ
 from components.capture.state import Capture, EngineState, frozen_captures
 from components.capture.triple import FaceTriple
 
+FULL_DETECTION_EVERY = 3  # analysed face frames; the others re-find the face near its last place
 STALE_AFTER = 0.5  # seconds: an older previous measurement says nothing about steadiness
 CARD_MARGIN = 0.04  # share of the card width kept around the rectified card that is sent
 SAME_SIDE_SIMILARITY = 0.8  # thumbnail correlation above which two card crops show one side
@@ -55,6 +56,7 @@ class CaptureEngine:
         self._prev_t: float | None = None
         self._prev_face: FaceBox | None = None
         self._face_size_ok = False
+        self._since_full = 0
         self._prev_corners: np.ndarray | None = None
         self._card_corners: np.ndarray | None = None
         self._card_run = 0
@@ -152,8 +154,13 @@ class CaptureEngine:
 
     def _analyse_face(self, bgr: np.ndarray, t: float) -> Hint:
         fresh = self._prev_t is not None and t - self._prev_t <= STALE_AFTER
+        # Full detection (all faces, whole frame) every FULL_DETECTION_EVERY analysed frames
+        # and on every frame that may become a capture; cheap tracking in between.
+        full = self._since_full + 1 >= FULL_DETECTION_EVERY or self._triple.would_take(t)
         check = check_face(bgr, self.config, size_was_ok=self._face_size_ok,
-                           previous=self._prev_face if fresh else None)
+                           previous=self._prev_face if fresh else None, full_detection=full)
+        self._since_full = 0 if full or not fresh or self._prev_face is None else (
+            self._since_full + 1)
         if check.hint not in (Hint.NO_FACE, Hint.SEVERAL_FACES):
             self._face_size_ok = check.hint not in (Hint.MOVE_CLOSER, Hint.MOVE_BACK,
                                                     Hint.FACE_PHOTO)
@@ -235,6 +242,7 @@ class CaptureEngine:
         self._prev_t = None
         self._prev_face = None
         self._face_size_ok = False
+        self._since_full = 0
         self._prev_corners = None
         self._card_corners = None
         self._card_run = 0

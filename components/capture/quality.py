@@ -12,7 +12,7 @@ import numpy as np
 
 from components.capture.card import ID1_ASPECT, find_card_quad, quad_aspect, rectify
 from components.capture.config import CaptureConfig
-from components.capture.faces import FaceBox, detect_faces
+from components.capture.faces import FaceBox, detect_face_near, detect_faces
 from components.capture.hints import Hint
 
 CHECK_CROP_WIDTH = 640  # the card is rectified to this width for the sharpness and glare checks
@@ -47,19 +47,29 @@ class FaceCheck:
 
 
 def check_face(
-    bgr: np.ndarray, config: CaptureConfig, *, size_was_ok: bool, previous: FaceBox | None
+    bgr: np.ndarray, config: CaptureConfig, *, size_was_ok: bool, previous: FaceBox | None,
+    full_detection: bool = True,
 ) -> FaceCheck:
     """Exactly one face, size band (hysteresis from ``size_was_ok``), centred, lit, sharp, steady.
 
-    ``previous`` is the face of the previous analysed frame (None: steadiness unknown).
+    ``previous`` is the face of the previous analysed frame (None: steadiness unknown). With
+    ``full_detection`` False and a previous face, the face is only re-found near where it was
+    (cheap tracking; other faces are not looked for): the caller runs a full detection
+    regularly and on every frame it is about to capture.
     """
     height, width = bgr.shape[:2]
-    faces = detect_faces(bgr, work_width=320, min_face_frac=0.08, scale_factor=1.15)
-    if not faces:
-        return FaceCheck(Hint.NO_FACE)
-    face = faces[0]
-    if any(other.h >= config.second_face_min_ratio * face.h for other in faces[1:]):
-        return FaceCheck(Hint.SEVERAL_FACES, face)
+    tracked = None
+    if previous is not None and not full_detection:
+        tracked = detect_face_near(bgr, previous)
+    if tracked is not None:
+        face = tracked
+    else:
+        faces = detect_faces(bgr, work_width=320, min_face_frac=0.08, scale_factor=1.15)
+        if not faces:
+            return FaceCheck(Hint.NO_FACE)
+        face = faces[0]
+        if any(other.h >= config.second_face_min_ratio * face.h for other in faces[1:]):
+            return FaceCheck(Hint.SEVERAL_FACES, face)
     size = face.h / min(width, height)
     low = config.face_min_stay if size_was_ok else config.face_min_enter
     high = config.face_max_stay if size_was_ok else config.face_max_enter

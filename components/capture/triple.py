@@ -43,6 +43,14 @@ class FaceTriple:
         self._good_run = 0
         self.rejected_identical = 0
 
+    def would_take(self, t: float) -> bool:
+        """Whether a good, distinct frame at ``t`` would be taken as the next shot."""
+        if self.complete:
+            return False
+        if not self.shots or t - self.shots[0].t > self._config.face_max_span:
+            return self._good_run + 1 >= self._config.face_good_run
+        return t - self.shots[-1].t >= self._config.face_min_gap
+
     def observe(self, frame: np.ndarray, t: float, good: bool) -> bool:
         """Feed one analysed frame; True when it was taken as a shot."""
         if self.complete:

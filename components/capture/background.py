@@ -1,0 +1,139 @@
+"""Run the engine's analysis on a worker thread, always on the newest frame.
+
+Face detection costs ~15-30 ms per 720p frame on a small machine, more than a 30 fps camera
+allows between frames. The WebRTC callback therefore only hands the frame over and draws the
+latest guidance (well under a millisecond); this worker analyses whatever frame is newest when
+it becomes free, dropping the ones it had no time for. The steadiness checks and the face
+triple use stream timestamps, so skipped frames do not distort them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from components.capture.processor import CaptureEngine
+
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class AnalysisStats:
+    """How the worker keeps up: frames analysed and dropped, analysis time in milliseconds."""
+
+    analysed: int
+    dropped: int
+    median_ms: float
+    p95_ms: float
+
+
+class BackgroundAnalyser:
+    """Feeds an engine from a worker thread that starts on demand and stops when idle.
+
+    At most ``max_fps`` frames per second of stream time are analysed: 15 is plenty for the
+    steadiness runs and the face triple (frames >= 0.12 s apart) and leaves CPU for the
+    callback and the video encoder on a two-core machine.
+    """
+
+    def __init__(self, engine: CaptureEngine, *, max_fps: float = 15.0,
+                 idle_timeout: float = 5.0) -> None:
+        self.engine = engine
+        self._min_interval = 1.0 / max_fps if max_fps > 0 else 0.0
+        self._idle_timeout = idle_timeout
+        self._last_t: float | None = None
+        self._cond = threading.Condition()
+        self._pending: tuple[np.ndarray, float] | None = None
+        self._busy = False
+        self._closed = False
+        self._thread: threading.Thread | None = None
+        self._analysed = 0
+        self._dropped = 0
+        self._durations: deque[float] = deque(maxlen=500)
+
+    def submit(self, bgr: np.ndarray, t: float) -> None:
+        """Queue ``bgr`` for analysis, replacing a frame still waiting. Never blocks for long."""
+        with self._cond:
+            if self._closed:
+                return
+            if (self._last_t is not None and 0 <= t - self._last_t < self._min_interval):
+                return  # analysing faster gains nothing (see max_fps) and steals CPU
+            self._last_t = t
+            if self._pending is not None:
+                self._dropped += 1
+            self._pending = (bgr, t)
+            if self._thread is None:
+                self._thread = threading.Thread(target=self._run, name="capture-analysis",
+                                                daemon=True)
+                self._thread.start()
+            self._cond.notify()
+
+    def wait_idle(self, timeout: float = 5.0) -> bool:
+        """Wait until no frame is waiting or being analysed (for tests and benchmarks)."""
+        with self._cond:
+            return self._cond.wait_for(lambda: self._pending is None and not self._busy,
+                                       timeout=timeout)
+
+    def stats(self) -> AnalysisStats:
+        with self._cond:
+            durations = sorted(self._durations)
+            analysed, dropped = self._analysed, self._dropped
+        if not durations:
+            return AnalysisStats(analysed, dropped, 0.0, 0.0)
+        return AnalysisStats(analysed, dropped, 1000 * durations[len(durations) // 2],
+                             1000 * durations[min(len(durations) - 1,
+                                                  round(0.95 * (len(durations) - 1)))])
+
+    def close(self) -> None:
+        """Stop the worker (it finishes the frame in hand first)."""
+        with self._cond:
+            self._closed = True
+            self._pending = None
+            thread = self._thread
+            self._cond.notify_all()
+        if thread is not None and thread is not threading.current_thread():
+            thread.join(timeout=2.0)
+
+    def _run(self) -> None:
+        _lower_priority()
+        while True:
+            with self._cond:
+                self._busy = False
+                self._cond.notify_all()
+                ready = self._cond.wait_for(lambda: self._pending is not None or self._closed,
+                                            timeout=self._idle_timeout)
+                if self._closed or not ready:
+                    self._thread = None  # a later submit() starts a fresh worker
+                    return
+                assert self._pending is not None
+                bgr, t = self._pending
+                self._pending = None
+                self._busy = True
+            started = time.perf_counter()
+            try:
+                self.engine.analyse(bgr, t)
+            except Exception:  # keep the camera alive; the next frame gets a fresh try
+                _log.exception("capture analysis failed on one frame")
+            elapsed = time.perf_counter() - started
+            with self._cond:
+                self._analysed += 1
+                self._durations.append(elapsed)
+
+
+def _lower_priority(niceness: int = 10) -> None:
+    """Let the camera callback and the video encoder win the CPU over analysis.
+
+    On Linux every thread is a task with its own nice value (elsewhere this part does
+    nothing). OpenCV's own worker pool would not inherit it, so OpenCV is also limited to the
+    calling thread (a process-wide setting: the capture engine is its only user).
+    """
+    cv2.setNumThreads(1)
+    with contextlib.suppress(AttributeError, OSError):
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
