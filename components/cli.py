@@ -1,0 +1,302 @@
+"""``vlens-verify``: run a Vlens verification from the command line.
+
+    vlens-verify files --front F --back B --faces F1 F2 F3 [--json] [--secrets PATH | --demo]
+    vlens-verify video CLIP [--json] [--dry-run] [--secrets PATH | --demo]
+    vlens-verify simulator [--port N]
+
+Exit codes: 0 verified, 1 completed but not verified, 2 bad input or usage,
+3 service, auth or network failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from components.vlens.config import VlensConfig, load_config
+from components.vlens.errors import ConfigError
+
+if TYPE_CHECKING:
+    from components.capture.compress import EncodedImage
+    from components.vlens.flow import StepEvent, VerificationImages, VerificationOutcome
+
+EXIT_VERIFIED, EXIT_NOT_VERIFIED, EXIT_USAGE, EXIT_FAILURE = 0, 1, 2, 3
+
+
+class UsageError(Exception):
+    """Bad input or usage: shown on stderr, exit code 2."""
+
+
+@dataclass(frozen=True)
+class Target:
+    config: VlensConfig
+    demo: bool
+
+
+# --- configuration ---------------------------------------------------------------------------
+
+def resolve_target(secrets_path: str | None, demo: bool) -> Target:
+    """Where to send the verification: ``--demo``, ``--secrets``, the environment, or demo."""
+    if demo:
+        return Target(_demo_config(), True)
+    secrets: dict[str, Any] | None = None
+    if secrets_path is not None:
+        try:
+            secrets = tomllib.loads(Path(secrets_path).read_text(encoding="utf-8"))
+        except OSError as exc:
+            raise UsageError(
+                f"cannot read the secrets file {secrets_path}: {exc.strerror}"
+            ) from None
+        except tomllib.TOMLDecodeError:
+            raise UsageError(f"the secrets file {secrets_path} is not valid TOML") from None
+    try:
+        config = load_config(secrets, os.environ)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    if config is None:
+        where = f"no [vlens] section in {secrets_path}" if secrets_path else (
+            "no --secrets file and no VLENS_* environment variables")
+        print(f"vlens-verify: {where}; using the built-in demo simulator (DEMO mode, fake data)",
+              file=sys.stderr)
+        return Target(_demo_config(), True)
+    return Target(config, False)
+
+
+def _demo_config() -> VlensConfig:
+    from components.vlens.simulator import demo_config
+
+    return demo_config()
+
+
+# --- image preparation -----------------------------------------------------------------------
+
+def encode_files(front: str, back: str, faces: Sequence[str], card_budget: int
+                 ) -> dict[str, EncodedImage]:
+    """Decode uploads (any size, JPEG/PNG/WebP...) and compress them to Vlens' budgets."""
+    from components.capture.compress import (
+        FACE_MAX_BYTES,
+        ImageInputError,
+        decode_upload,
+        encode_jpeg_under,
+    )
+
+    roles = [("id_front", front, card_budget), ("id_back", back, card_budget)]
+    roles += [(f"face_{i}", path, FACE_MAX_BYTES) for i, path in enumerate(faces, start=1)]
+    encoded = {}
+    for role, path, budget in roles:
+        try:
+            data = Path(path).read_bytes()
+        except OSError as exc:
+            raise UsageError(f"{role}: cannot read {path}: {exc.strerror}") from None
+        try:
+            encoded[role] = encode_jpeg_under(decode_upload(data), budget)
+        except ImageInputError as exc:
+            raise UsageError(f"{role} ({path}): {exc}") from None
+    return encoded
+
+
+def images_from(encoded: dict[str, EncodedImage]) -> VerificationImages:
+    from components.vlens.flow import VerificationImages
+
+    back = encoded.get("id_back")
+    return VerificationImages(encoded["id_front"].jpeg, back.jpeg if back else None,
+                              tuple(encoded[f"face_{i}"].jpeg for i in (1, 2, 3)))
+
+
+def image_receipt(encoded: dict[str, EncodedImage], times: dict[str, float] | None = None
+                  ) -> list[dict[str, Any]]:
+    """What was (or would be) sent: sizes and hashes, never pixels."""
+    rows = []
+    for role, image in encoded.items():
+        row: dict[str, Any] = {"role": role, "bytes": image.size, "width": image.width,
+                               "height": image.height, "quality": image.quality,
+                               "sha256": image.sha256}
+        if times and role in times:
+            row["t"] = round(times[role], 3)
+        rows.append(row)
+    return rows
+
+
+# --- running ---------------------------------------------------------------------------------
+
+def verify(target: Target, encoded: dict[str, EncodedImage], *, as_json: bool, language: str,
+           extra: dict[str, Any] | None = None) -> int:
+    from components.vlens.client import VlensClient
+    from components.vlens.flow import Verdict, run_verification
+    from components.vlens.report import failure_kind, summary_lines
+
+    images = images_from(encoded)
+    progress: Callable[[StepEvent], None] | None = None if as_json else _print_progress
+    if not as_json:
+        where = "DEMO simulator" if target.demo else "Vlens"
+        print(f"Verifying against {where} at {target.config.base_url}")
+        for row in image_receipt(encoded):
+            print(f"  {row['role']:<9} {row['width']}x{row['height']} q={row['quality']} "
+                  f"{row['bytes'] / 1000:.0f} kB sha256 {row['sha256'][:16]}")
+    with VlensClient(target.config, language) as client:
+        outcome: VerificationOutcome = run_verification(client, images, on_step=progress)
+    if as_json:
+        document = {**outcome.to_dict(), "demo": target.demo,
+                    "images": image_receipt(encoded), **(extra or {})}
+        print(json.dumps(document, ensure_ascii=False, indent=2))
+    else:
+        print("\n".join(summary_lines(outcome, language)))
+    if outcome.error is not None:
+        print(f"vlens-verify: {failure_kind(outcome.error)} failure: {outcome.error}",
+              file=sys.stderr)
+    if outcome.verdict is Verdict.VERIFIED:
+        return EXIT_VERIFIED
+    return EXIT_FAILURE if outcome.verdict is Verdict.INCOMPLETE else EXIT_NOT_VERIFIED
+
+
+def _print_progress(event: StepEvent) -> None:
+    if event.phase.value == "started":
+        print(f"... {event.step.value}", file=sys.stderr, flush=True)
+
+
+# --- subcommands -----------------------------------------------------------------------------
+
+def cmd_files(args: argparse.Namespace) -> int:
+    if len(args.faces) != 3:
+        raise UsageError("--faces needs exactly three face pictures")
+    encoded = encode_files(args.front, args.back, args.faces, args.card_budget)
+    target = resolve_target(args.secrets, args.demo)
+    return verify(target, encoded, as_json=args.json, language=args.language)
+
+
+def cmd_video(args: argparse.Namespace) -> int:
+    try:
+        from components.capture.package import package_captures
+        from components.capture.video import capture_from_clip
+    except ImportError:
+        raise UsageError("video capture is not available in this installation") from None
+    if not Path(args.clip).is_file():
+        raise UsageError(f"cannot read the clip {args.clip}")
+    try:
+        clip = capture_from_clip(args.clip)
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot use the clip {args.clip}: {exc}") from None
+    package = package_captures(clip.state, card_budget_bytes=args.card_budget)
+    encoded: dict[str, EncodedImage] = {}
+    times: dict[str, float] = {}
+    if package.id_front is not None:
+        encoded["id_front"] = package.id_front
+    if package.id_back is not None:
+        encoded["id_back"] = package.id_back
+    for i, (face, t) in enumerate(zip(package.faces, package.face_times, strict=False), start=1):
+        encoded[f"face_{i}"] = face
+        times[f"face_{i}"] = t
+    clip_info = {"clip": str(args.clip), "frames": clip.frames,
+                 "duration_s": round(clip.duration_s, 3), "hints_seen": list(clip.hints_seen),
+                 "overridden": sorted(str(step) for step in package.overridden)}
+    if args.dry_run:
+        captures = image_receipt(encoded, times)
+        if args.json:
+            print(json.dumps({**clip_info, "captures": captures}, indent=2))
+        else:
+            print(f"{args.clip}: {clip.frames} frames, {clip.duration_s:.1f} s")
+            for row in captures:
+                at = f" at t={row['t']:.3f} s" if "t" in row else ""
+                print(f"  {row['role']:<9} {row['width']}x{row['height']} "
+                      f"{row['bytes'] / 1000:.0f} kB{at}")
+        return EXIT_VERIFIED
+    missing = [role for role in ("id_front", "id_back", "face_1", "face_2", "face_3")
+               if role not in encoded]
+    if missing:
+        raise UsageError(f"the clip did not yield usable captures for: {', '.join(missing)}")
+    target = resolve_target(args.secrets, args.demo)
+    return verify(target, encoded, as_json=args.json, language=args.language,
+                  extra={"clip": clip_info, "images": image_receipt(encoded, times)})
+
+
+def cmd_simulator(args: argparse.Namespace) -> int:
+    from components.vlens.simulator import Simulator
+    from components.vlens.simulator.options import scenario_from_args
+
+    try:
+        scenario = scenario_from_args(args)
+    except ValueError:
+        raise UsageError("a scenario option is malformed; see --help for the formats") from None
+    simulator = Simulator(scenario, host=args.host, port=args.port)
+    try:
+        base_url = simulator.start()
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {args.host}:{args.port}: {exc.strerror}") from None
+    s = scenario
+    print(f"Vlens simulator listening on {base_url}", flush=True)
+    print(f"demo credentials: api_key={s.api_key} tenancy_name={s.tenancy_name} "
+          f"username={s.username} password={s.password}", flush=True)
+    print("Press Ctrl+C to stop.", flush=True)
+    try:
+        simulator.serve_forever()
+    except KeyboardInterrupt:
+        simulator.stop()
+    return EXIT_VERIFIED
+
+
+# --- parser ----------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    from components.vlens.simulator.options import add_scenario_arguments
+
+    parser = argparse.ArgumentParser(
+        prog="vlens-verify", description="Verify an Egyptian national ID and a face with Vlens.",
+        epilog="Exit codes: 0 verified, 1 completed but not verified, 2 bad input or usage, "
+               "3 service, auth or network failure.")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def add_target_options(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--json", action="store_true", help="print one JSON object")
+        sub.add_argument("--language", choices=("en", "ar"), default="en")
+        sub.add_argument("--card-budget", type=int, default=1_000_000, metavar="BYTES",
+                         help="maximum JPEG size of each card picture (default 1 MB)")
+        source = sub.add_mutually_exclusive_group()
+        source.add_argument("--secrets", metavar="PATH",
+                            help="a secrets.toml with a [vlens] section (VLENS_* env overrides)")
+        source.add_argument("--demo", action="store_true",
+                            help="use the built-in simulator (fake data)")
+
+    files = commands.add_parser("files", help="verify from picture files")
+    files.add_argument("--front", required=True, help="picture of the ID front")
+    files.add_argument("--back", required=True, help="picture of the ID back")
+    files.add_argument("--faces", nargs="+", required=True, metavar="FACE",
+                       help="three face pictures taken within half a second")
+    add_target_options(files)
+    files.set_defaults(handler=cmd_files)
+
+    video = commands.add_parser("video", help="verify from a recorded clip")
+    video.add_argument("clip", help="a video file showing the ID front, back, then the face")
+    video.add_argument("--dry-run", action="store_true",
+                       help="only list the captures the clip yields")
+    add_target_options(video)
+    video.set_defaults(handler=cmd_video)
+
+    sim = commands.add_parser("simulator", help="run the Vlens simulator in the foreground")
+    sim.add_argument("--port", type=int, default=8765, help="port (0 = any free port)")
+    sim.add_argument("--host", default="127.0.0.1")
+    add_scenario_arguments(sim)
+    sim.set_defaults(handler=cmd_simulator)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except UsageError as exc:
+        print(f"vlens-verify: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("vlens-verify: interrupted", file=sys.stderr)
+        return EXIT_FAILURE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

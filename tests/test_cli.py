@@ -1,0 +1,178 @@
+"""The ``vlens-verify`` console script, run as a real subprocess on real picture files."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import cv2
+import pytest
+
+from components.vlens.simulator import Fault, Scenario, Simulator
+from tests import imagery
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None,
+            timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("VLENS_")}
+    return subprocess.run([sys.executable, "-m", "components.cli", *args], cwd=REPO,
+                          env={**clean, **(env or {})}, capture_output=True, text=True,
+                          timeout=timeout, check=False)
+
+
+@pytest.fixture(scope="module")
+def pictures(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """Picture files as a user would have them: a 12 MP phone shot, JPEG, PNG and WebP."""
+    folder = tmp_path_factory.mktemp("pictures")
+    files = {
+        "front": folder / "front.jpg",
+        "back": folder / "back.jpg",
+        "face1": folder / "face1.png",
+        "face2": folder / "face2.webp",
+        "face3": folder / "face3.jpg",
+        "wall": folder / "wall.jpg",
+        "text": folder / "notes.txt",
+    }
+    phone_shot = imagery.card_in_frame(imagery.id_card_front(), 4032, 3024)
+    files["front"].write_bytes(imagery.jpeg(phone_shot, quality=95))
+    files["back"].write_bytes(imagery.jpeg(imagery.card_in_frame(imagery.id_card_back())))
+    cv2.imwrite(str(files["face1"]), imagery.face_frame(seed=1))
+    cv2.imwrite(str(files["face2"]), imagery.face_frame(seed=2))
+    files["face3"].write_bytes(imagery.jpeg(imagery.face_frame(seed=3)))
+    files["wall"].write_bytes(imagery.jpeg(imagery.no_face_frame()))
+    files["text"].write_text("not a picture")
+    return files
+
+
+def files_args(p: dict[str, Path], face2: str = "face2") -> list[str]:
+    return ["files", "--front", str(p["front"]), "--back", str(p["back"]),
+            "--faces", str(p["face1"]), str(p[face2]), str(p["face3"])]
+
+
+def simulator_env(simulator: Simulator, **changes: str) -> dict[str, str]:
+    config = simulator.demo_config()
+    env = {"VLENS_BASE_URL": config.base_url, "VLENS_API_KEY": config.api_key,
+           "VLENS_TENANCY_NAME": config.tenancy_name, "VLENS_USERNAME": config.username or "",
+           "VLENS_PASSWORD": config.password or ""}
+    return {**env, **changes}
+
+
+def test_demo_json_verified(pictures: dict[str, Path]) -> None:
+    done = run_cli(*files_args(pictures), "--demo", "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["verified"] is True and result["demo"] is True
+    assert set(result["steps"]) == {"id_front", "id_back", "liveness"}
+    for step in result["steps"].values():
+        assert step["error_code"] is None and "services" in step and "data" in step
+    assert set(result["request_ids"]) == {"id_front", "id_back", "liveness"}
+    sizes = {row["role"]: row["bytes"] for row in result["images"]}
+    assert all(sizes[f"face_{i}"] < 500_000 for i in (1, 2, 3))
+    assert sizes["id_front"] < 1_000_000  # the 12 MP photo was compressed under the card budget
+    assert pictures["front"].stat().st_size > 1_000_000
+
+
+def test_no_configuration_means_demo_said_on_stderr(pictures: dict[str, Path]) -> None:
+    done = run_cli(*files_args(pictures))
+    assert done.returncode == 0, done.stderr
+    assert "demo" in done.stderr.lower()
+    assert "Result: VERIFIED" in done.stdout
+    assert "Liveness" in done.stdout and "liveness: passed" in done.stdout
+
+
+def test_no_face_is_completed_but_not_verified(pictures: dict[str, Path]) -> None:
+    done = run_cli(*files_args(pictures, face2="wall"), "--demo")
+    assert done.returncode == 1, done.stderr
+    assert "error 4207" in done.stdout and "Retake your face" in done.stdout
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    ({"face2": "text"}, "face_2"),
+    ({"back": "missing"}, "cannot read"),
+])
+def test_bad_input_exits_2(pictures: dict[str, Path], change: dict[str, str],
+                           message: str) -> None:
+    paths = {**pictures, "missing": pictures["back"].with_name("missing.jpg")}
+    for role, replacement in change.items():
+        paths[role] = paths[replacement]
+    done = run_cli(*files_args(paths), "--demo")
+    assert done.returncode == 2
+    assert message in done.stderr and "Traceback" not in done.stderr
+
+
+def test_usage_errors_exit_2(pictures: dict[str, Path], tmp_path: Path) -> None:
+    assert run_cli("files", "--front", str(pictures["front"])).returncode == 2
+    two_faces = run_cli("files", "--front", str(pictures["front"]), "--back",
+                        str(pictures["back"]), "--faces", str(pictures["face1"]), "--demo")
+    assert two_faces.returncode == 2 and "three" in two_faces.stderr
+    incomplete = tmp_path / "secrets.toml"
+    incomplete.write_text('[vlens]\nbase_url = "https://vlens.example"\napi_key = "k-SECRET"\n')
+    done = run_cli(*files_args(pictures), "--secrets", str(incomplete))
+    assert done.returncode == 2 and "tenancy_name" in done.stderr
+    assert "k-SECRET" not in done.stderr + done.stdout
+
+
+def test_service_failure_exits_3(pictures: dict[str, Path],
+                                 start_simulator: Callable[..., Simulator]) -> None:
+    simulator = start_simulator(Scenario(faults=(Fault("verify/id/back", status=500),)))
+    done = run_cli(*files_args(pictures), "--json", env=simulator_env(simulator))
+    assert done.returncode == 3
+    assert "service failure" in done.stderr and "Traceback" not in done.stderr
+    result = json.loads(done.stdout)
+    assert result["verified"] is False and result["demo"] is False
+    assert result["error"]["type"] == "VlensServiceError"
+
+
+def test_auth_failure_exits_3(pictures: dict[str, Path], simulator: Simulator,
+                              tmp_path: Path) -> None:
+    secrets = tmp_path / "secrets.toml"
+    config = simulator.demo_config()
+    secrets.write_text(
+        f'[vlens]\nbase_url = "{config.base_url}"\napi_key = "{config.api_key}"\n'
+        f'tenancy_name = "{config.tenancy_name}"\nusername = "{config.username}"\n'
+        'password = "wrong-Secret-77"\n')
+    done = run_cli(*files_args(pictures), "--secrets", str(secrets))
+    assert done.returncode == 3
+    assert "auth failure" in done.stderr and "wrong-Secret-77" not in done.stderr + done.stdout
+
+
+def test_network_failure_exits_3(pictures: dict[str, Path], simulator: Simulator) -> None:
+    env = simulator_env(simulator)
+    simulator.stop()  # nobody listens there any more
+    done = run_cli(*files_args(pictures), env=env)
+    assert done.returncode == 3
+    assert "network failure" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_simulator_command_serves_until_stopped() -> None:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "components.cli", "simulator", "--port", "0", "--aml-match"],
+        cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        first_line = process.stdout.readline()
+        assert first_line.startswith("Vlens simulator listening on http://127.0.0.1:")
+        base_url = first_line.rsplit(" ", 1)[1].strip()
+        import requests
+
+        answer = requests.post(f"{base_url}/api/credentials/Login", timeout=10,
+                               headers={"ApiKey": "demo-api-key", "TenancyName": "demo"},
+                               json={"tenancyName": "demo",
+                                     "userNameOrEmailAddress": "demo-operator",
+                                     "password": "demo-password"})
+        assert answer.status_code == 200 and answer.json()["data"]["accessToken"]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_help_lists_exit_codes() -> None:
+    done = run_cli("--help")
+    assert done.returncode == 0
+    assert "3 service, auth or network failure" in " ".join(done.stdout.split())
