@@ -154,3 +154,50 @@ def _paste(dst: np.ndarray, src: np.ndarray, x: int, y: int) -> None:
     x1, y1 = min(dst.shape[1], x + w), min(dst.shape[0], y + h)
     if x1 > x0 and y1 > y0:
         dst[y0:y1, x0:x1] = src[y0 - y : y1 - y, x0 - x : x1 - x]
+
+
+# --- Added for the capture engine tests (issue 3) ---------------------------------------------
+
+
+def darkened(frame: np.ndarray, factor: float = 0.3) -> np.ndarray:
+    """The frame in a dim room: every channel scaled down."""
+    return np.clip(frame.astype(np.float32) * factor, 0, 255).astype(np.uint8)
+
+
+def overexposed(frame: np.ndarray, gain: float = 1.3, lift: float = 30) -> np.ndarray:
+    """The frame with the exposure pushed up until skin and paper clip to white."""
+    return np.clip(frame.astype(np.float32) * gain + lift, 0, 255).astype(np.uint8)
+
+
+def blurred(frame: np.ndarray, sigma: float = 4.0) -> np.ndarray:
+    """Out of focus, or moving fast: a Gaussian blur of ``sigma`` pixels."""
+    return cv2.GaussianBlur(frame, (0, 0), sigma)
+
+
+def with_glare(frame: np.ndarray, centre: tuple[float, float] = (0.55, 0.5),
+               radius: float = 0.12) -> np.ndarray:
+    """A specular reflection: a saturated white spot (``radius`` = share of the frame width)."""
+    out = frame.copy()
+    height, width = frame.shape[:2]
+    spot = np.zeros((height, width), np.float32)
+    cv2.circle(spot, (round(centre[0] * width), round(centre[1] * height)),
+               round(radius * width), 1.0, -1)
+    spot = cv2.GaussianBlur(spot, (0, 0), radius * width / 6)
+    lifted = out.astype(np.float32) + spot[:, :, None] * 400
+    return np.clip(lifted, 0, 255).astype(np.uint8)
+
+
+def photo_held_up_frame(width: int = 640, height: int = 480, seed: int = 0) -> np.ndarray:
+    """Someone holding their ID card up to the camera instead of showing their face."""
+    return card_in_frame(id_card_front(), width, height, fill=0.8, seed=seed)
+
+
+def flow_frames(width: int = 640, height: int = 480, fps: int = 15,
+                seconds_per_step: float = 1.0) -> list[np.ndarray]:
+    """Card front, then back, then a face, each for ``seconds_per_step``; every frame distinct."""
+    count = round(fps * seconds_per_step)
+    front, back = id_card_front(), id_card_back()
+    frames = [card_in_frame(front, width, height, fill=0.65, seed=i) for i in range(count)]
+    frames += [card_in_frame(back, width, height, fill=0.65, seed=100 + i) for i in range(count)]
+    frames += [face_frame(width, height, seed=200 + i) for i in range(count)]
+    return frames

@@ -180,9 +180,13 @@ def _clip(bgr: np.ndarray, face: FaceBox) -> np.ndarray:
 
 
 def _inside_card(bgr: np.ndarray, face: FaceBox) -> bool:
-    """Whether the face sits inside a card-shaped outline (an ID photo held up)."""
+    """Whether the face is an ID card's portrait: inside a card-shaped outline, and as small
+    relative to it as a card portrait is (a face in a doorway or a window is much larger)."""
     corners = find_card_quad(bgr, aspect_tolerance=0.35)
     if corners is None:
         return False
+    left, right = corners[3] - corners[0], corners[2] - corners[1]
+    card_height = float(np.linalg.norm(left) + np.linalg.norm(right)) / 2
     cx, cy = face.centre
-    return cv2.pointPolygonTest(corners.reshape(-1, 1, 2), (cx, cy), False) >= 0
+    inside = cv2.pointPolygonTest(corners.reshape(-1, 1, 2), (cx, cy), False) >= 0
+    return inside and 0.12 <= face.h / card_height <= 0.45

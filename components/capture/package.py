@@ -1,0 +1,52 @@
+"""Turn the engine's captures into the JPEGs sent to Vlens (the hand-off to the backend)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from components.capture.compress import (
+    CARD_MAX_BYTES,
+    FACE_MAX_BYTES,
+    EncodedImage,
+    encode_jpeg_under,
+)
+from components.capture.hints import Step
+from components.capture.state import EngineState
+
+OCR_MAX_BYTES = 3_000_000  # Vlens: images read by OCR (the card sides) at most 3 MB
+
+
+@dataclass(frozen=True)
+class CapturePackage:
+    """Encoded captures, ready for ``VerificationImages``; ``face_times`` in stream seconds."""
+
+    id_front: EncodedImage | None
+    id_back: EncodedImage | None
+    faces: list[EncodedImage] = field(default_factory=list)
+    face_times: list[float] = field(default_factory=list)
+    overridden: set[Step] = field(default_factory=set)
+
+
+def package_captures(state: EngineState, card_budget_bytes: int = CARD_MAX_BYTES) -> CapturePackage:
+    """Encode every capture in ``state``: card sides under ``card_budget_bytes`` (at most the
+    3 MB Vlens allows for OCR), each face under 500 KB.
+
+    Raises ``ValueError`` if two face images encode identically (Vlens rejects that).
+    """
+    card_budget = min(card_budget_bytes, OCR_MAX_BYTES)
+
+    def card(step: Step) -> EncodedImage | None:
+        shots = state.captures.get(step)
+        return encode_jpeg_under(shots[0].image, card_budget) if shots else None
+
+    face_shots = state.captures.get(Step.FACE, ())
+    faces = [encode_jpeg_under(shot.image, FACE_MAX_BYTES) for shot in face_shots]
+    if len({face.sha256 for face in faces}) != len(faces):
+        raise ValueError("two face captures are identical; capture the face again")
+    return CapturePackage(
+        id_front=card(Step.ID_FRONT),
+        id_back=card(Step.ID_BACK),
+        faces=faces,
+        face_times=[shot.t for shot in face_shots],
+        overridden=set(state.overridden),
+    )
