@@ -224,3 +224,33 @@ def test_token_refused_again_after_relogin_is_an_auth_error(
     assert outcome.problem is not None and outcome.problem.category is ErrorCategory.AUTH
     assert len(simulator.requests_to("Login")) == 2 and len(simulator.requests_to(FRONT)) == 2
     assert outcome.images is images
+
+
+def test_http_500_naming_a_card_code_is_a_step_result(start_simulator: Start,
+                                                      client_for: ClientFor,
+                                                      images: VerificationImages) -> None:
+    simulator = start_simulator(Scenario(faults=(Fault(FRONT, status=500, code=7001),)))
+    client = client_for(simulator)
+    outcome = run_verification(client, images)
+    assert outcome.verdict is Verdict.NOT_VERIFIED and outcome.error is None
+    assert outcome.steps[VerifyStep.ID_FRONT].error_code == 7001
+    assert outcome.problem is not None and outcome.problem.retake is Retake.ID_FRONT
+    retry_succeeds(client, outcome, simulator, reused=set())
+
+
+def test_bodyless_415_is_a_step_result(start_simulator: Start, client_for: ClientFor,
+                                      images: VerificationImages) -> None:
+    simulator = start_simulator(Scenario(faults=(Fault(LIVE, status=415, empty=True),)))
+    outcome = run_verification(client_for(simulator), images)
+    assert outcome.verdict is Verdict.NOT_VERIFIED
+    live = outcome.steps[VerifyStep.LIVENESS]
+    assert (live.http_status, live.error_code, live.raw) == (415, 415, {})
+    assert outcome.problem is not None and outcome.problem.retake is Retake.FACE
+
+
+def test_bodyless_200_is_a_service_error(start_simulator: Start, client_for: ClientFor,
+                                         images: VerificationImages) -> None:
+    simulator = start_simulator(Scenario(faults=(Fault(BACK, status=200, empty=True),)))
+    outcome = run_verification(client_for(simulator), images)
+    assert outcome.verdict is Verdict.INCOMPLETE
+    assert isinstance(outcome.error, VlensServiceError) and "not JSON" in str(outcome.error)

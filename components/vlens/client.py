@@ -53,6 +53,7 @@ KEY_ONLY_PATHS = {  # the same steps before the end user has an account (ApiKey 
     VerifyStep.LIVENESS: "/v1/ocr/liveness/multi",
 }
 CONNECT_TIMEOUT_S = 5.0
+_BODYLESS_CODES = frozenset({400, 415, 422})  # documented error statuses, even without a body
 
 
 class _Auth(Enum):
@@ -362,9 +363,21 @@ class VlensClient:
             message = "Vlens refused the configured access token (it may have expired)"
         return VlensAuthError(message, code=code, request_id=reply.request_id)
 
-    def _envelope(self, reply: HttpReply, *, what: str) -> Envelope:
-        """The envelope of a reply, or a service error for 5xx, 429 and non-JSON answers."""
+    def _envelope(self, reply: HttpReply, *, what: str, step: bool = False) -> Envelope:
+        """The envelope of a reply; a service error for 5xx, persistent 429 and non-JSON answers.
+
+        A documented client-error status (400/415/422) without a JSON body becomes an envelope
+        carrying that status as its code. For verify steps (``step``), an HTTP 500 whose body
+        names a specific Vlens code (e.g. 7001) is returned too: the code says what to do.
+        """
+        if reply.status == 429:
+            raise VlensRateLimitedError(
+                "Vlens is limiting the request rate; wait a minute before trying again",
+                code=429, request_id=reply.request_id,
+                message_ar="تحد خدمة Vlens من عدد الطلبات؛ انتظر دقيقة ثم حاول مرة أخرى")
         if reply.body is None:
+            if reply.status in _BODYLESS_CODES:
+                return Envelope(reply.status, None, reply.status, None, None, {}, reply.request_id)
             kind = reply.content_type or "no content type"
             raise VlensServiceError(
                 f"Vlens answered HTTP {reply.status} with a page that is not JSON ({kind}); "
@@ -374,11 +387,9 @@ class VlensClient:
                 message_ar="أعادت خدمة Vlens رداً غير مفهوم؛ الخدمة لا تعمل حالياً",
             )
         env = Envelope.parse(reply.body, reply.status, reply.request_id)
-        if reply.status == 429:
-            raise VlensRateLimitedError(
-                "Vlens is limiting the request rate; wait a minute before trying again",
-                code=429, request_id=reply.request_id)
         if reply.status >= 500:
+            if step and reply.status == 500 and env.error_code not in (None, 500, 5000):
+                return env
             raise VlensServiceError(
                 f"Vlens could not {what} because of a server error (HTTP {reply.status})",
                 code=env.error_code or reply.status, request_id=reply.request_id,
@@ -386,7 +397,7 @@ class VlensClient:
         return env
 
     def _step_envelope(self, reply: HttpReply) -> Envelope:
-        env = self._envelope(reply, what="check the picture")
+        env = self._envelope(reply, what="check the picture", step=True)
         if reply.status >= 400 and env.error_code is None:
             env = replace(env, error_code=reply.status)
         return env

@@ -143,7 +143,9 @@ class _Simulator:
                     headers = {"Retry-After": fault.retry_after} if fault.retry_after else None
                     if fault.html:
                         return html_page(fault.status)
-                    return envelope(code=fault.status, message="Injected failure",
+                    if fault.empty:
+                        return Response(status_code=fault.status, headers=headers)
+                    return envelope(code=fault.code or fault.status, message="Injected failure",
                                     status=fault.status, headers=headers)
             denied, token = self._authenticate(request, tenant=tenant, tokens=tokens)
             if denied is not None:

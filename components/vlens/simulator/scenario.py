@@ -19,7 +19,8 @@ class Fault:
 
     ``status`` is the HTTP status to answer with (None: handle the request normally after
     ``delay_s``, e.g. to sleep past the client's read timeout). ``html`` answers with an HTML
-    page instead of the JSON envelope; ``retry_after`` is sent as the Retry-After header.
+    page instead of the JSON envelope, ``empty`` with no body at all; ``code`` is the envelope's
+    error_code (default: the status); ``retry_after`` is sent as the Retry-After header.
     Faults are consumed in the order given.
     """
 
@@ -28,6 +29,8 @@ class Fault:
     times: int = 1
     retry_after: str | None = None
     html: bool = False
+    empty: bool = False
+    code: int | None = None
     delay_s: float = 0.0
 
 
