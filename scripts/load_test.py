@@ -1,0 +1,404 @@
+"""Capacity figure: N concurrent camera sessions against one app server, on loopback only.
+
+    uv run python -m scripts.load_test --sessions 1,2,3,4,6 --warmup 10 --window 20
+
+For each N it starts a fresh app server (demo mode, this repository's app.py) with two counters
+patched in, opens N headless Chromium pages whose fake camera plays a generated Y4M clip, walks
+each through language and consent to the capture page, starts the camera, waits ``--warmup``
+seconds and then measures for ``--window`` seconds:
+
+- processed frames/s per session: frames the capture engine analysed (its background analyser
+  handles at most 15 frames/s of stream time; the clip plays at 15 fps);
+- dropped frames: frames the analyser replaced before it got to them, and frames streamlit-webrtc
+  skipped because the callback was still busy;
+- server CPU (seconds, and % of one core) and peak RSS, read from /proc for the server process;
+- the browsers' CPU and the whole machine's busy share, because on one machine the clients
+  compete with the server (the figure is therefore conservative).
+
+It prints one row per N, the largest N keeping every session at >= ``--min-fps`` processed frames
+per second, and the server's CPU-seconds per session-minute. The clip shows a person and no ID
+card, so each session stays on the first capture step (looking for the card), where customers
+spend most of their time; a session never completes and so keeps loading the server.
+
+``serve`` is the internal entry point that runs the instrumented server.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+
+
+# ---- inside the server process -------------------------------------------------------------
+
+def instrument(stats_path: Path, interval_s: float = 1.0) -> None:
+    """Count analysed/dropped frames per capture session; write a snapshot every second."""
+    from streamlit_webrtc.models import CallbackAttachableProcessor
+
+    from components.capture.background import BackgroundAnalyser
+
+    analysers: weakref.WeakSet[BackgroundAnalyser] = weakref.WeakSet()
+    callbacks: dict[int, list[int]] = {}  # processor id -> [frames in, callback calls]
+    original_init = BackgroundAnalyser.__init__
+    original_recv_queued = CallbackAttachableProcessor.recv_queued
+
+    def init(self: BackgroundAnalyser, *args: Any, **kwargs: Any) -> None:
+        original_init(self, *args, **kwargs)
+        analysers.add(self)
+
+    async def recv_queued(self: CallbackAttachableProcessor[Any], frames: list[Any]) -> list[Any]:
+        counts = callbacks.setdefault(id(self), [0, 0])
+        counts[0] += len(frames)
+        counts[1] += 1
+        return await original_recv_queued(self, frames)
+
+    BackgroundAnalyser.__init__ = init  # type: ignore[method-assign]
+    CallbackAttachableProcessor.recv_queued = recv_queued  # type: ignore[method-assign]
+
+    def report() -> None:
+        while True:
+            rows = []
+            for analyser in list(analysers):
+                stats = analyser.stats()
+                rows.append([id(analyser), stats.analysed, stats.dropped, stats.median_ms,
+                             stats.p95_ms])
+            snapshot = {"time": time.monotonic(), "analysers": rows,
+                        "callbacks": {str(k): v for k, v in callbacks.items()}}
+            part = stats_path.with_suffix(".part")
+            part.write_text(json.dumps(snapshot))
+            os.replace(part, stats_path)
+            time.sleep(interval_s)
+
+    threading.Thread(target=report, name="load-test-stats", daemon=True).start()
+
+
+def serve(port: int, stats_path: Path, secrets_file: Path) -> None:
+    instrument(stats_path)
+    from streamlit.web import cli as streamlit_cli
+
+    sys.argv = ["streamlit", "run", str(REPO_ROOT / "app.py"),
+                "--server.headless=true", "--server.address=127.0.0.1", f"--server.port={port}",
+                "--server.fileWatcherType=none", "--browser.gatherUsageStats=false",
+                f"--secrets.files={secrets_file}"]
+    streamlit_cli.main()
+
+
+# ---- measuring -----------------------------------------------------------------------------
+
+def process_cpu_s(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # utime + stime
+
+
+def process_rss_mb(pid: int) -> float:
+    pages = int(Path(f"/proc/{pid}/statm").read_text().split()[1])
+    return pages * PAGE_SIZE / 2**20
+
+
+def descendants(root: int) -> list[int]:
+    """Every live process whose parent chain reaches ``root``."""
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            with suppress(OSError, IndexError):
+                parents[int(entry.name)] = int(
+                    (entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+    found, frontier = [], [root]
+    while frontier:
+        current = frontier.pop()
+        children = [pid for pid, parent in parents.items() if parent == current]
+        found += children
+        frontier += children
+    return found
+
+
+def cpu_of(pids: list[int]) -> float:
+    total = 0.0
+    for pid in pids:
+        with suppress(OSError):
+            total += process_cpu_s(pid)
+    return total
+
+
+def machine_busy_s() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine since boot."""
+    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = values[3] + values[4]
+    return (sum(values) - idle) / CLOCK_TICKS, sum(values) / CLOCK_TICKS
+
+
+@dataclass
+class Snapshot:
+    time: float
+    analysers: dict[int, tuple[int, int, float, float]]
+    callbacks: dict[str, tuple[int, int]]
+    server_cpu: float
+    browser_cpu: float
+    machine: tuple[float, float]
+
+    @classmethod
+    def read(cls, stats_path: Path, server_pid: int, browser_pids: list[int]) -> Snapshot:
+        data = json.loads(stats_path.read_text())
+        return cls(
+            time=time.monotonic(),
+            analysers={row[0]: (row[1], row[2], row[3], row[4]) for row in data["analysers"]},
+            callbacks={k: (v[0], v[1]) for k, v in data["callbacks"].items()},
+            server_cpu=process_cpu_s(server_pid),
+            browser_cpu=cpu_of(browser_pids),
+            machine=machine_busy_s(),
+        )
+
+
+@dataclass
+class Row:
+    sessions: int
+    started: int
+    fps: list[float]
+    analyser_dropped: int
+    webrtc_dropped: int
+    p95_ms: float
+    server_cpu_pct: float
+    cpu_s_per_session_min: float
+    rss_mb: float
+    idle_rss_mb: float
+    browser_cpu_pct: float
+    machine_busy_pct: float
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def min_fps(self) -> float:
+        return min(self.fps) if self.fps else 0.0
+
+
+def compare(before: Snapshot, after: Snapshot, sessions: int, started: int, rss_mb: float,
+            idle_rss_mb: float, idle_cpu_pct: float) -> Row:
+    seconds = after.time - before.time
+    fps, dropped, p95 = [], 0, []
+    for key, (analysed, drops, _median, p95_ms) in after.analysers.items():
+        if key in before.analysers:
+            fps.append((analysed - before.analysers[key][0]) / seconds)
+            dropped += drops - before.analysers[key][1]
+            p95.append(p95_ms)
+    fps += [0.0] * max(0, sessions - len(fps))  # a session whose camera never ran counts as 0
+    webrtc_dropped = 0
+    for processor, (frames_in, calls) in after.callbacks.items():
+        if processor in before.callbacks:
+            webrtc_dropped += (frames_in - before.callbacks[processor][0]) - (
+                calls - before.callbacks[processor][1])
+    server_pct = 100 * (after.server_cpu - before.server_cpu) / seconds
+    busy = after.machine[0] - before.machine[0]
+    total = after.machine[1] - before.machine[1]
+    return Row(
+        sessions=sessions, started=started, fps=sorted(fps), analyser_dropped=dropped,
+        webrtc_dropped=webrtc_dropped, p95_ms=max(p95) if p95 else 0.0,
+        server_cpu_pct=server_pct,
+        cpu_s_per_session_min=(server_pct - idle_cpu_pct) / 100 * 60 / sessions,
+        rss_mb=rss_mb, idle_rss_mb=idle_rss_mb,
+        browser_cpu_pct=100 * (after.browser_cpu - before.browser_cpu) / seconds,
+        machine_busy_pct=100 * busy / total if total else 0.0,
+    )
+
+
+# ---- driving ---------------------------------------------------------------------------------
+
+@contextmanager
+def app_server(workdir: Path, log: Path) -> Iterator[tuple[str, int, Path]]:
+    """The instrumented app on a free loopback port: (url, pid, stats file)."""
+    import requests
+
+    from tests.browser.server import free_port, isolated_env
+
+    port = free_port()
+    stats = workdir / f"stats-{port}.json"
+    secrets_file = workdir / "secrets.toml"
+    secrets_file.touch()
+    command = [sys.executable, "-m", "scripts.load_test", "serve", "--port", str(port),
+               "--stats", str(stats), "--secrets", str(secrets_file)]
+    env = isolated_env({"VLENS_TEST_NO_ICE": "1", "LOG_LEVEL": "WARNING"})
+    with log.open("ab") as out:
+        process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=out,
+                                   stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            with suppress(requests.RequestException):
+                if requests.get(f"{url}/_stcore/health", timeout=2).text.strip() == "ok":
+                    break
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"the app server did not start; see {log}")
+            time.sleep(0.3)
+        while not stats.exists():
+            time.sleep(0.1)
+        yield url, process.pid, stats
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+def start_session(browser: Any, url: str) -> bool:
+    """One customer: a fresh browser context on the capture page with the camera running."""
+    from tests.browser.camera import WebrtcCamera
+    from tests.browser.journey import accept_consent, choose_english, en, open_app, wait_for_heading
+
+    page = browser.new_context(viewport={"width": 1000, "height": 900}).new_page()
+    try:
+        open_app(page, url)
+        choose_english(page)
+        wait_for_heading(page, en("consent.title"))
+        accept_consent(page)
+        wait_for_heading(page, en("capture.title"))
+        WebrtcCamera(page).start(timeout_s=40)
+        return True
+    except Exception as exc:  # a failed session is reported, the run goes on
+        print(f"    session failed to start: {str(exc).splitlines()[0][:160]}", flush=True)
+        return False
+
+
+def measure(sessions: int, clip: Path, workdir: Path, warmup_s: float, window_s: float,
+            log: Path) -> Row:
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser.chromium import launch_with_camera
+
+    with app_server(workdir, log) as (url, server_pid, stats), sync_playwright() as playwright:
+        time.sleep(3)
+        idle_before = Snapshot.read(stats, server_pid, [])
+        time.sleep(5)
+        idle_after = Snapshot.read(stats, server_pid, [])
+        idle_cpu_pct = 100 * (idle_after.server_cpu - idle_before.server_cpu) / (
+            idle_after.time - idle_before.time)
+        idle_rss = process_rss_mb(server_pid)
+        browser = launch_with_camera(playwright, clip)
+        try:
+            started = sum(start_session(browser, url) for _ in range(sessions))
+            time.sleep(warmup_s)
+            browsers = descendants(os.getpid())
+            before = Snapshot.read(stats, server_pid, browsers)
+            peak_rss = process_rss_mb(server_pid)
+            deadline = time.monotonic() + window_s
+            while time.monotonic() < deadline:
+                time.sleep(1)
+                peak_rss = max(peak_rss, process_rss_mb(server_pid))
+            after = Snapshot.read(stats, server_pid, browsers)
+        finally:
+            browser.close()
+    return compare(before, after, sessions, started, peak_rss, idle_rss, idle_cpu_pct)
+
+
+def print_row(row: Row) -> None:
+    fps = " ".join(f"{v:.1f}" for v in row.fps)
+    print(f"N={row.sessions:<2} started={row.started:<2} fps/session min={row.min_fps:5.1f} "
+          f"[{fps}] dropped analyser={row.analyser_dropped} webrtc={row.webrtc_dropped} "
+          f"p95 analysis={row.p95_ms:.0f} ms | server CPU {row.server_cpu_pct:5.1f}% "
+          f"({row.cpu_s_per_session_min:.1f} CPU-s/session-min) RSS {row.rss_mb:.0f} MB "
+          f"(idle {row.idle_rss_mb:.0f}) | browsers {row.browser_cpu_pct:.0f}% "
+          f"machine busy {row.machine_busy_pct:.0f}%", flush=True)
+
+
+def summary(rows: list[Row], min_fps: float) -> dict[str, Any]:
+    passing = [r for r in rows if r.started == r.sessions and r.min_fps >= min_fps]
+    best = max(passing, key=lambda r: r.sessions) if passing else None
+    per_session = [r.cpu_s_per_session_min for r in passing] or [
+        r.cpu_s_per_session_min for r in rows]
+    rss_steps = [(r.rss_mb - r.idle_rss_mb) / r.sessions for r in rows if r.sessions]
+    return {
+        "largest_n": best.sessions if best else 0,
+        "cpu_s_per_session_min": round(statistics.median(per_session), 1) if per_session else None,
+        "rss_mb_per_session": round(statistics.median(rss_steps), 0) if rss_steps else None,
+        "idle_rss_mb": round(min(r.idle_rss_mb for r in rows), 0) if rows else None,
+        "cores": os.cpu_count(),
+        "rows": [r.__dict__ | {"min_fps": r.min_fps} for r in rows],
+    }
+
+
+def sweep(args: argparse.Namespace) -> int:
+    from tests.clips import write_face_clip
+
+    width, height = (int(v) for v in args.size.lower().split("x"))
+    load = os.getloadavg()[0]
+    print(f"load average {load:.2f} on {os.cpu_count()} cores; "
+          f"clip {width}x{height} at 15 fps; warm-up {args.warmup:.0f} s, window "
+          f"{args.window:.0f} s", flush=True)
+    if load > args.max_load:
+        print(f"the machine is busy (load {load:.2f} > {args.max_load}); figures would be "
+              "wrong. Try again when it is quiet, or pass --max-load.", file=sys.stderr)
+        return 2
+    started_at = time.monotonic()
+    rows: list[Row] = []
+    with tempfile.TemporaryDirectory(prefix="vlens-load-") as folder:
+        workdir = Path(folder)
+        clip = write_face_clip(workdir / "person.y4m", width, height, seconds=6.0)
+        for sessions in args.sessions:
+            if time.monotonic() - started_at > args.max_seconds:
+                print(f"stopping: --max-seconds {args.max_seconds:.0f} reached", flush=True)
+                break
+            row = measure(sessions, clip, workdir, args.warmup, args.window, args.log)
+            rows.append(row)
+            print_row(row)
+            if row.min_fps < args.min_fps and row.started == sessions:
+                print(f"N={sessions} is below {args.min_fps:g} frames/s: stopping the sweep",
+                      flush=True)
+                break
+    result = summary(rows, args.min_fps)
+    print(f"\nlargest N with every session >= {args.min_fps:g} processed frames/s: "
+          f"{result['largest_n']} (on {result['cores']} cores)")
+    print(f"server CPU per camera session: {result['cpu_s_per_session_min']} CPU-seconds per "
+          f"session-minute; memory: {result['idle_rss_mb']} MB idle + about "
+          f"{result['rss_mb_per_session']} MB per session")
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="command")
+    internal = sub.add_parser("serve", help="(internal) run the instrumented app server")
+    internal.add_argument("--port", type=int, required=True)
+    internal.add_argument("--stats", type=Path, required=True)
+    internal.add_argument("--secrets", type=Path, required=True)
+    parser.add_argument("--sessions", default="1,2,3,4,6",
+                        type=lambda s: [int(v) for v in s.split(",")],
+                        help="session counts to try, in order (default 1,2,3,4,6)")
+    parser.add_argument("--warmup", type=float, default=10.0, help="seconds before measuring")
+    parser.add_argument("--window", type=float, default=20.0, help="seconds measured per N")
+    parser.add_argument("--size", default="640x480", help="camera resolution of the clip")
+    parser.add_argument("--min-fps", type=float, default=10.0)
+    parser.add_argument("--max-seconds", type=float, default=900.0,
+                        help="stop starting new N after this long")
+    parser.add_argument("--max-load", type=float, default=1.0,
+                        help="refuse to start when the 1-minute load average is higher")
+    parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    parser.add_argument("--log", type=Path, default=Path(tempfile.gettempdir()) /
+                        "vlens-load-server.log", help="server output (appended)")
+    args = parser.parse_args(argv)
+    if args.command == "serve":
+        serve(args.port, args.stats, args.secrets)
+        return 0
+    return sweep(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
