@@ -7,16 +7,19 @@ the guided flow, and each page sends them on.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import streamlit as st
 
+from components.observability import configure_logging
 from components.ui import navigation
-from components.ui.backend import resolve_backend
+from components.ui.backend import app_secrets, resolve_backend
 from components.ui.i18n import t
 from components.ui.layout import apply_direction, demo_label, flow_progress, language_switch
 
 st.set_page_config(page_title=t("app.title"), page_icon="🪪", layout="centered")
+configure_logging(app_secrets(), os.environ)  # idempotent: one handler however often it runs
 
 CUSTOMER_PAGES = navigation.customer_pages()
 pages = list(CUSTOMER_PAGES.values())

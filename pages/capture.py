@@ -12,6 +12,10 @@ from components.ui.captured import FACES_NEEDED, STEP_ORDER
 from components.ui.i18n import t
 from components.ui.upload import upload_fallback
 
+DONE_ICON = ":material/check_circle:"
+TODO_ICON = ":material/radio_button_unchecked:"
+
+st.set_page_config(layout="wide")  # room for the self-view beside the guidance
 navigation.require_consent()
 st.title(t("capture.title"))
 
@@ -55,7 +59,7 @@ def capture_status() -> None:
         if st.button(t("capture.manual_button"), key="manual_capture"):
             engine.capture_now()
     st.markdown("\n".join(
-        f"- {'✅' if merged.complete(s) else '⬜'} "
+        f"- {DONE_ICON if merged.complete(s) else TODO_ICON} "
         + t("capture.checklist_done" if merged.complete(s) else "capture.checklist_todo",
             name=t(f"step.{s}.label"))
         for s in STEP_ORDER

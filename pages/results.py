@@ -17,13 +17,17 @@ navigation.require_consent()
 st.title(t("results.title"))
 
 VERDICT_STYLE = {
-    Verdict.VERIFIED: (st.success, "✅"),
-    Verdict.NOT_VERIFIED: (st.error, "❌"),
-    Verdict.NEEDS_REVIEW: (st.warning, "🔎"),
-    Verdict.INCOMPLETE: (st.warning, "⚠️"),
+    Verdict.VERIFIED: (st.success, ":material/verified_user:"),
+    Verdict.NOT_VERIFIED: (st.error, ":material/cancel:"),
+    Verdict.NEEDS_REVIEW: (st.warning, ":material/manage_search:"),
+    Verdict.INCOMPLETE: (st.warning, ":material/warning:"),
 }
-STATUS_ICON = {CardStatus.PASSED: "✅", CardStatus.FAILED: "❌", CardStatus.REVIEW: "🔎",
-               CardStatus.INFO: "ℹ️"}
+STATUS_ICON = {
+    CardStatus.PASSED: ":material/check_circle:",
+    CardStatus.FAILED: ":material/cancel:",
+    CardStatus.REVIEW: ":material/manage_search:",
+    CardStatus.INFO: ":material/info:",
+}
 
 
 def _retake_button(step: str, key: str) -> None:

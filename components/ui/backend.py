@@ -22,7 +22,7 @@ class Backend:
     problem: str | None = None  # ConfigError text: names keys, never values
 
 
-def _secrets() -> Any:
+def app_secrets() -> Any:
     """The app's secrets, or None when there is no secrets.toml (demo by default)."""
     return st.secrets if st.secrets.load_if_toml_exists() else None
 
@@ -30,7 +30,7 @@ def _secrets() -> Any:
 def resolve_backend() -> Backend:
     """Configured Vlens from secrets/env; no configuration at all means demo mode."""
     try:
-        config = load_config(_secrets(), os.environ)
+        config = load_config(app_secrets(), os.environ)
     except ConfigError as exc:
         return Backend(config=None, demo=False, problem=str(exc))
     if config is not None:
@@ -42,7 +42,7 @@ def resolve_backend() -> Backend:
 
 def webrtc_ice_servers() -> list[dict[str, Any]] | None:
     """``ice_servers`` from the ``[webrtc]`` secrets section, or None when not configured."""
-    secrets = _secrets()
+    secrets = app_secrets()
     if secrets is None:
         return None
     try:

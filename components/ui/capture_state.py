@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from components.capture.hints import Step
+from components.capture.package import package_captures
 from components.capture.processor import CaptureEngine
 from components.capture.webrtc import FrameCallback, make_video_frame_callback
 from components.ui import session
@@ -77,9 +78,14 @@ def camera_set(state: EngineState | None = None) -> CaptureSet:
     note_seen(state)
     packaged = CaptureSet()
     if signature:
-        from components.capture.package import package_captures
-
-        full = from_package(package_captures(state), session.attempt_get("seen_at", {}))
+        try:
+            package = package_captures(state)
+        except ValueError:  # two identical face frames: Vlens would refuse them, take new ones
+            engine().retake(Step.FACE)
+            return camera_set()
+        card_times = {str(step): shots[0].t for step, shots in state.captures.items()
+                      if step is not Step.FACE and shots}
+        full = from_package(package, card_times, session.attempt_get("seen_at", {}))
         for step in engine_steps():
             packaged = packaged.with_step(step, full.for_step(step))
     session.attempt_set("camera_cache", (signature, packaged))

@@ -100,11 +100,16 @@ class CaptureSet:
         )
 
 
-def from_package(package: CapturePackage, seen_at: Mapping[tuple[str, float], str]) -> CaptureSet:
-    """A camera ``CapturePackage`` as a ``CaptureSet``; ``seen_at`` maps (step, stream t) to
-    the wall-clock time the app first saw that capture (now if it never did)."""
+def from_package(
+    package: CapturePackage,
+    card_times: Mapping[str, float],
+    seen_at: Mapping[tuple[str, float], str],
+) -> CaptureSet:
+    """A camera ``CapturePackage`` as a ``CaptureSet``. ``card_times`` gives each card side's
+    stream time; ``seen_at`` maps (step, stream time) to the wall-clock time the app first saw
+    that capture (now if it never did)."""
     overridden = {str(step) for step in package.overridden}
-    times = _stream_times(package)
+    times = dict(card_times)
 
     def item(step: str, image: EncodedImage, t: float | None) -> CapturedImage:
         when = seen_at.get((step, t), now_iso()) if t is not None else now_iso()
@@ -118,11 +123,6 @@ def from_package(package: CapturePackage, seen_at: Mapping[tuple[str, float], st
         faces=tuple(item("face", face, t)
                     for face, t in zip(package.faces, _face_times(package), strict=False)),
     )
-
-
-def _stream_times(package: CapturePackage) -> dict[str, float]:
-    times = getattr(package, "card_times", None)
-    return dict(times) if isinstance(times, Mapping) else {}
 
 
 def _face_times(package: CapturePackage) -> list[float | None]:

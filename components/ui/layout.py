@@ -29,7 +29,7 @@ def apply_direction() -> None:
 
 def demo_label(demo: bool) -> None:
     if demo:
-        st.warning(t("app.demo_label"), icon="🧪")
+        st.warning(t("app.demo_label"), icon=":material/science:")
 
 
 def language_switch() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.observability import StepTimer, log_verification
 from components.ui import session
 from components.ui.backend import resolve_backend
 from components.ui.captured import CaptureSet
@@ -55,17 +56,19 @@ def submit(sent: CaptureSet) -> VerificationOutcome | None:
         return None
     client = VlensClient(backend.config, language=current_language())
     with st.status(t("review.status_running"), expanded=True) as status:
+        timer = StepTimer(then=lambda event: status.write(_describe(event)))
         outcome = run_verification(
             client,
             sent.verification_images(),
             get_extracted_data=True,
             previous=last_outcome(),
-            on_step=lambda event: status.write(_describe(event)),
+            on_step=timer,
         )
         status.update(
             label=t("review.status_done" if outcome.completed else "review.status_failed"),
             state="complete" if outcome.completed else "error",
         )
+    log_verification(outcome, latencies_ms=timer.latencies_ms, demo=backend.demo)
     session.attempt_set(OUTCOME, outcome)
     session.attempt_set(SENT, sent)
     return outcome
