@@ -154,13 +154,15 @@ class CaptureEngine:
 
     def _analyse_face(self, bgr: np.ndarray, t: float) -> Hint:
         fresh = self._prev_t is not None and t - self._prev_t <= STALE_AFTER
-        # Full detection (all faces, whole frame) every FULL_DETECTION_EVERY analysed frames
-        # and on every frame that may become a capture; cheap tracking in between.
-        full = self._since_full + 1 >= FULL_DETECTION_EVERY or self._triple.would_take(t)
+        # Full detection (all faces, whole frame) every FULL_DETECTION_EVERY analysed frames,
+        # while several faces are in view, and on every frame that may become a capture;
+        # cheap tracking of the one face in between.
+        full = (self._since_full + 1 >= FULL_DETECTION_EVERY or self._hint is Hint.SEVERAL_FACES
+                or self._triple.would_take(t))
+        previous = self._prev_face if fresh else None
         check = check_face(bgr, self.config, size_was_ok=self._face_size_ok,
-                           previous=self._prev_face if fresh else None, full_detection=full)
-        self._since_full = 0 if full or not fresh or self._prev_face is None else (
-            self._since_full + 1)
+                           previous=previous, full_detection=full)
+        self._since_full = 0 if full or previous is None else self._since_full + 1
         if check.hint not in (Hint.NO_FACE, Hint.SEVERAL_FACES):
             self._face_size_ok = check.hint not in (Hint.MOVE_CLOSER, Hint.MOVE_BACK,
                                                     Hint.FACE_PHOTO)
