@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections.abc import Iterable
 
@@ -51,7 +52,7 @@ def test_front_back_face_sequence_reaches_done() -> None:
     times = [shot.t for shot in shots]
     assert times == sorted(times) and times[0] >= 2.0
     assert times[-1] - times[0] <= 0.5
-    assert all(b - a >= CaptureConfig().face_min_gap - 1e-9 for a, b in zip(times, times[1:]))
+    assert all(b - a >= CaptureConfig().face_min_gap - 1e-9 for a, b in itertools.pairwise(times))
     for i in range(3):
         for j in range(i + 1, 3):
             assert frames_differ(shots[i].image, shots[j].image, 0.25)
@@ -62,7 +63,7 @@ def test_front_back_face_sequence_reaches_done() -> None:
 def test_static_repeated_frame_never_makes_a_triple() -> None:
     engine = CaptureEngine(steps=(Step.FACE,))
     still = imagery.face_frame(seed=5)
-    state, hints = feed(engine, [still] * 45)
+    state, _ = feed(engine, [still] * 45)
     assert not state.done
     assert state.captures == {}
     assert state.face_progress <= 1
