@@ -176,6 +176,7 @@ def strace_writes(trace: Path) -> list[str]:
     pending: dict[str, str] = {}
     for line in trace.read_text().splitlines():
         pid, _, call = line.partition(" ")
+        call = call.strip()
         if call.endswith("<unfinished ...>"):
             pending[pid] = call
             continue
@@ -232,4 +233,6 @@ def test_cli_demo_run_leaves_disk_untouched(tmp_path: Path) -> None:
     assert tree(work) == {} and tree(tmp) == {} and tree(home) == {}
     assert tree(inputs) == before
     if strace:
+        traced = trace.read_text()
+        assert str(inputs / "front.jpg") in traced  # the trace saw the CLI read its input
         assert strace_writes(trace) == []
