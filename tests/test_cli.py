@@ -176,3 +176,43 @@ def test_help_lists_exit_codes() -> None:
     done = run_cli("--help")
     assert done.returncode == 0
     assert "3 service, auth or network failure" in " ".join(done.stdout.split())
+
+
+@pytest.fixture(scope="module")
+def flow_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A recorded clip: ID front, ID back, then a face (2 s each)."""
+    from tests.clips import write_flow_clip
+
+    return write_flow_clip(tmp_path_factory.mktemp("clips") / "flow.y4m", seconds_per_step=2.0)
+
+
+def test_video_dry_run_lists_captures_with_face_times(flow_clip: Path) -> None:
+    done = run_cli("video", str(flow_clip), "--dry-run", "--json")
+    assert done.returncode == 0, done.stderr
+    listing = json.loads(done.stdout)
+    roles = [row["role"] for row in listing["captures"]]
+    assert roles == ["id_front", "id_back", "face_1", "face_2", "face_3"]
+    times = [row["t"] for row in listing["captures"] if row["role"].startswith("face_")]
+    assert times == sorted(times) and times[-1] - times[0] <= 0.5  # Vlens: within 0.5 s
+    assert all("t" not in row for row in listing["captures"][:2])
+    assert listing["frames"] > 0 and all(row["bytes"] < 500_000 for row in listing["captures"])
+
+
+def test_video_verifies_in_demo(flow_clip: Path) -> None:
+    done = run_cli("video", str(flow_clip), "--demo", "--json")
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["verified"] is True and result["clip"]["frames"] > 0
+    assert [row["role"] for row in result["images"]][2:] == ["face_1", "face_2", "face_3"]
+
+
+def test_video_without_usable_faces_or_video_exits_2(tmp_path: Path,
+                                                     pictures: dict[str, Path]) -> None:
+    from tests.clips import write_flow_clip
+
+    crowded = write_flow_clip(tmp_path / "two.y4m", seconds_per_step=1.5, two_faces=True)
+    done = run_cli("video", str(crowded), "--demo")
+    assert done.returncode == 2 and "face_1" in done.stderr
+    not_video = run_cli("video", str(pictures["text"]), "--demo")
+    assert not_video.returncode == 2 and "Traceback" not in not_video.stderr
+    assert "video" in not_video.stderr.lower()
