@@ -54,8 +54,10 @@ class CaptureConfig:
     face_min_gap: float = 0.12
     face_max_span: float = 0.45
     # Two frames are "identical" below this mean absolute difference (grey levels, full
-    # frame). Live sensors differ by >= 1 from noise alone; a replayed still differs by 0.
-    min_frame_difference: float = 0.25
+    # frame). A replayed or frozen frame differs by 0 (by < 0.05 after re-encoding); live
+    # webcam frames differ by >= 1 from sensor noise alone, and a still person in a
+    # compressed clip by ~0.2-0.5 (measured on H.264 test clips).
+    min_frame_difference: float = 0.1
     # --- Card ----------------------------------------------------------------------------
     # ID-1 aspect 1.586 +-15 % counts as the card (peers +-20 %); up to +-35 % we still say
     # "hold it flat" instead of "no card".

@@ -281,6 +281,7 @@ class CaptureEngine:
             done=done,
             steps=self.steps,
             analysed_frames=self._analysed,
+            frame_hint=Hint.DONE if done else self._hint,
         )
         view = overlay.OverlayState(
             step=step, hint=hint, face_progress=state.face_progress, steps_done=steps_done,

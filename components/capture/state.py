@@ -41,6 +41,9 @@ class EngineState:
     done: bool
     steps: tuple[Step, ...] = ()
     analysed_frames: int = 0
+    # The latest analysed frame's own verdict; ``hint`` shows CAPTURED over it for a moment
+    # after a capture, so the person sees the success before the next instruction.
+    frame_hint: Hint = Hint.STARTING
 
     @property
     def overridden(self) -> frozenset[Step]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import av
 import numpy as np
@@ -31,13 +32,14 @@ class ClipResult:
     """What the engine made of a clip."""
 
     state: EngineState
-    hints_seen: list[str]  # hint codes in the order they first appeared
+    hints_seen: list[str]  # hint codes of the analysed frames, in order of first appearance
     frames: int  # frames decoded
     duration_s: float  # stream time covered up to the last decoded frame
 
 
 def capture_from_clip(
-    path: str | Path, steps: Sequence[Step] = DEFAULT_STEPS, config: CaptureConfig | None = None,
+    path: str | Path | BinaryIO, steps: Sequence[Step] = DEFAULT_STEPS,
+    config: CaptureConfig | None = None,
     *, max_fps: float = MAX_ANALYSED_FPS,
 ) -> ClipResult:
     """Feed every frame of the clip (at most ``max_fps`` per second) to a fresh engine.
@@ -52,7 +54,8 @@ def capture_from_clip(
     last_analysed: float | None = None
     min_interval = 1.0 / max_fps if max_fps > 0 else 0.0
     try:
-        container = av.open(str(path))
+        # A file object (the app's uploaded bytes in a BytesIO) is read in memory, never saved.
+        container = av.open(path if hasattr(path, "read") else str(path), mode="r")
     except (av.error.FFmpegError, OSError) as exc:
         raise ClipError("This video could not be opened. Please record an MP4, MOV or WebM "
                         "clip and try again.") from exc
@@ -72,7 +75,7 @@ def capture_from_clip(
                     continue
                 last_analysed = t
                 state = engine.analyse(_upright(frame), t)
-                hints.setdefault(str(state.hint), None)
+                hints.setdefault(str(state.frame_hint), None)
                 if state.done:
                     break
         except av.error.FFmpegError as exc:
