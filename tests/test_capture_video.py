@@ -48,8 +48,8 @@ def test_front_back_face_clip_completes_in_one_pass(tmp_path: Path) -> None:
     front, back = state.captures[Step.ID_FRONT][0], state.captures[Step.ID_BACK][0]
     assert front.t < 1.0 <= back.t < 2.0
     times = [shot.t for shot in state.captures[Step.FACE]]
-    assert len(times) == 3 and 2.0 <= times[0] and times[-1] - times[0] <= 0.5
-    # Times come from the stream: multiples of the frame interval (WebM counts milliseconds).
+    assert len(times) == 3 and times[0] >= 2.0 and times[-1] - times[0] <= 0.5
+    # Times come from the stream: multiples of the frame interval.
     assert all(abs(t * FPS - round(t * FPS)) < 0.02 for t in times)
     # Hints of the frames as analysed, in order of first appearance.
     assert result.hints_seen[0] == "hold_still"
