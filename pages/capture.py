@@ -58,8 +58,8 @@ def capture_status() -> None:
         st.caption(t("capture.manual_offered"))
         if st.button(t("capture.manual_button"), key="manual_capture"):
             engine.capture_now()
-    st.markdown("\n".join(
-        f"- {DONE_ICON if merged.complete(s) else TODO_ICON} "
+    st.markdown("  \n".join(
+        f"{DONE_ICON if merged.complete(s) else TODO_ICON} "
         + t("capture.checklist_done" if merged.complete(s) else "capture.checklist_todo",
             name=t(f"step.{s}.label"))
         for s in STEP_ORDER

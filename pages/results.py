@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import streamlit as st
 
 from components.ui import capture_state, navigation, session
@@ -61,7 +63,7 @@ def _problem(outcome: VerificationOutcome) -> None:
 
 def _card(card: ServiceCard) -> None:
     with st.container(border=True, key=f"card_{card.key}"):
-        st.subheader(f"{STATUS_ICON[card.status]} {card.title}")
+        st.markdown(f"#### {STATUS_ICON[card.status]} {card.title}")
         st.markdown(f"**{t('results.what_it_means')}:** {card.means}")
         st.markdown(f"**{t('results.what_happened')}:** " + "  \n".join(card.happened))
         st.markdown(f"**{t('results.next_step')}:** {card.next_step}")
@@ -80,7 +82,9 @@ def _extracted(outcome: VerificationOutcome) -> None:
         show_id = st.toggle(t("extracted.show_id"), key="show_id_number", value=False)
         for field, value in fields:
             shown = value if field != MASKED_FIELD or show_id else mask_id_number(value)
-            st.markdown(f"**{t(f'extracted.field.{field}')}:** {shown}")
+            # <bdi> keeps Latin names and numbers readable inside Arabic (right-to-left) text.
+            st.markdown(f"**{t(f'extracted.field.{field}')}:** <bdi>{html.escape(shown)}</bdi>",
+                        unsafe_allow_html=True)
 
 
 def _actions(outcome: VerificationOutcome) -> None:

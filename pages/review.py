@@ -9,6 +9,9 @@ from components.ui.captured import STEP_ORDER, CapturedImage, CaptureSet
 from components.ui.i18n import t
 from components.ui.submission import submit
 
+CARD_THUMB_PX = 320
+FACE_THUMB_PX = 200
+
 navigation.require_consent()
 st.title(t("review.title"))
 
@@ -26,9 +29,10 @@ def _step_block(captures: CaptureSet, step: str) -> None:
         if not captures.complete(step):
             st.warning(t("review.missing", name=t(f"step.{step}.name")))
         if images:
-            for column, image in zip(st.columns(max(len(images), 2)), images, strict=False):
+            width = FACE_THUMB_PX if step == "face" else CARD_THUMB_PX
+            for column, image in zip(st.columns(len(images)), images, strict=True):
                 with column:
-                    st.image(image.image.jpeg, caption=_size(image), width="stretch",
+                    st.image(image.image.jpeg, caption=_size(image), width=width,
                              alt=t(f"step.{step}.label"))
             span = captures.face_span_s if step == "face" else None
             if span is not None:

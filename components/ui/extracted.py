@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any, Final
 
@@ -10,6 +11,7 @@ FIELDS: Final[tuple[str, ...]] = (
     "maritalStatus", "job", "religion", "releaseDate", "idExpiry",
 )
 MASKED_FIELD: Final = "idNumber"
+_ISO_DATE = re.compile(r"^(\d{4}-\d{2}-\d{2})T[\d:.]+(Z|[+-]\d{2}:?\d{2})?$")
 
 
 def mask_id_number(value: str) -> str:
@@ -25,5 +27,11 @@ def extracted_fields(parts: Iterable[Mapping[str, Any]]) -> list[tuple[str, str]
         for field in FIELDS:
             value = part.get(field)
             if field not in values and value not in (None, ""):
-                values[field] = str(value)
+                values[field] = _readable(str(value))
     return [(field, values[field]) for field in FIELDS if field in values]
+
+
+def _readable(value: str) -> str:
+    """Dates as the day only ("1990-01-01T00:00:00Z" -> "1990-01-01")."""
+    match = _ISO_DATE.match(value)
+    return match.group(1) if match else value

@@ -128,8 +128,8 @@ STRINGS: dict[str, str] = {
     "upload.video_working": "Looking for your face in the video…",
     "upload.video_ok": "Three face photos were taken from your video.",
     "upload.video_failed": (
-        "We could not take three clear face photos from this video (most frequent problem: "
-        "{hint}). Record again in good light, holding the phone at arm's length."
+        "We could not take three clear face photos from this video. What we saw: {hint} "
+        "Record again in good light, holding the phone at arm's length."
     ),
     "upload.video_error": "This video could not be read. Please upload an MP4, MOV or WebM video.",
     # Capture hints (one per capture engine Hint code)

@@ -7,7 +7,6 @@ bytes are processed in memory (PyAV opens the video from a BytesIO), never writt
 from __future__ import annotations
 
 import io
-from collections import Counter
 from typing import Any
 
 import streamlit as st
@@ -19,13 +18,17 @@ from components.capture.compress import (
     decode_upload,
     encode_jpeg_under,
 )
-from components.capture.hints import Step
+from components.capture.hints import Hint, Step
+from components.capture.package import package_captures
+from components.capture.video import ClipError, capture_from_clip
 from components.ui import capture_state, session
 from components.ui.captured import FACES_NEEDED, CapturedImage, now_iso
 from components.ui.i18n import t
 
 CARD_TYPES = ["jpg", "jpeg", "png", "webp", "heic"]
 VIDEO_TYPES = ["mp4", "mov", "webm", "m4v", "y4m"]
+# Progress hints: not worth telling someone why their video did not work.
+NOT_PROBLEMS = {Hint.STARTING, Hint.HOLD_STILL, Hint.CAPTURED, Hint.DONE}
 
 
 def upload_fallback(expanded: bool = False) -> None:
@@ -88,20 +91,18 @@ def _face_upload() -> None:
     uploaded = st.file_uploader(t("upload.face_label"), type=VIDEO_TYPES, key=key)
     if uploaded is None or _already_done(key, uploaded):
         return
-    from components.capture.package import package_captures
-    from components.capture.video import capture_from_clip
-
     with st.spinner(t("upload.video_working")):
         try:
+            # PyAV reads the clip from memory; nothing is written to disk.
             result = capture_from_clip(io.BytesIO(uploaded.getvalue()), steps=(Step.FACE,))
-        except Exception:  # PyAV raises many types for undecodable input
+        except ClipError:
             _remember(key, uploaded, "error", t("upload.video_error"))
             return
-    package = package_captures(result.state)
+        package = package_captures(result.state)
     if len(package.faces) < FACES_NEEDED:
-        hint = Counter(result.hints_seen).most_common(1)
-        text = t(f"hint.{hint[0][0]}") if hint else t("hint.no_face")
-        _remember(key, uploaded, "error", t("upload.video_failed", hint=text.rstrip(".")))
+        problems = [hint for hint in result.hints_seen if hint not in NOT_PROBLEMS]
+        text = t(f"hint.{problems[-1]}") if problems else t("hint.no_face")
+        _remember(key, uploaded, "error", t("upload.video_failed", hint=text))
         return
     times = list(package.face_times)
     faces = tuple(
