@@ -63,7 +63,7 @@ class BackgroundAnalyser:
         with self._cond:
             if self._closed:
                 return
-            if (self._last_t is not None and 0 <= t - self._last_t < self._min_interval):
+            if self._last_t is not None and 0 <= t - self._last_t < self._min_interval - 1e-6:
                 return  # analysing faster gains nothing (see max_fps) and steals CPU
             self._last_t = t
             if self._pending is not None:

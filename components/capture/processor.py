@@ -72,6 +72,8 @@ class CaptureEngine:
 
     def analyse(self, bgr: np.ndarray, t: float) -> EngineState:
         """Run the checks on one frame, capture when due, publish and return the new state."""
+        if bgr.ndim != 3 or bgr.shape[2] != 3 or min(bgr.shape[:2]) < 32 or bgr.dtype != np.uint8:
+            raise ValueError(f"expected an 8-bit BGR frame, got {bgr.dtype} {bgr.shape}")
         with self._work:
             if self._current_step() is not None:
                 self._analyse(bgr, float(t))

@@ -1,0 +1,102 @@
+"""The WebRTC frame callback (av.VideoFrame in and out) and the background analysis worker."""
+
+from __future__ import annotations
+
+import time
+
+import av
+import numpy as np
+
+from components.capture import CaptureEngine, Hint, Step
+from components.capture.background import BackgroundAnalyser
+from components.capture.webrtc import frame_from_bgr, make_video_frame_callback
+from tests import imagery
+
+
+def test_callback_returns_an_annotated_frame_with_the_same_timing() -> None:
+    engine = CaptureEngine(steps=(Step.FACE,))
+    callback = make_video_frame_callback(engine, background=False)
+    source = imagery.face_frame(face_frac=0.2)
+    frame = frame_from_bgr(source, pts=42)
+    out = callback(frame)
+    assert isinstance(out, av.VideoFrame)
+    assert (out.width, out.height, out.pts, out.time_base) == (640, 480, 42, frame.time_base)
+    result = out.to_ndarray(format="bgr24")
+    plain = frame.to_ndarray(format="bgr24")
+    assert np.any(result != plain)  # the guide is drawn
+    assert engine.snapshot().hint is Hint.MOVE_CLOSER
+    assert engine.snapshot().analysed_frames == 1
+
+
+def test_inline_callback_drives_the_engine_to_done_with_stream_times() -> None:
+    engine = CaptureEngine(steps=(Step.FACE,))
+    callback = make_video_frame_callback(engine, background=False)
+    for index in range(15):
+        callback(frame_from_bgr(imagery.face_frame(seed=index), pts=index, fps=15))
+    state = engine.snapshot()
+    assert state.done
+    # Capture times are the frames' pts / 15, not wall-clock times.
+    assert all(abs(shot.t * 15 - round(shot.t * 15)) < 1e-9 for shot in state.captures[Step.FACE])
+
+
+def test_background_callback_stays_cheap_and_still_captures() -> None:
+    engine = CaptureEngine(steps=(Step.FACE,))
+    callback = make_video_frame_callback(engine)
+    try:
+        for index in range(30):
+            out = callback(frame_from_bgr(imagery.face_frame(seed=index), pts=index, fps=15))
+            assert out.pts == index
+            time.sleep(0.02)  # a camera does not deliver frames faster than this either
+            assert callback.analyser is not None
+            callback.analyser.wait_idle(timeout=5)
+            if engine.snapshot().done:
+                break
+        state = engine.snapshot()
+        assert state.done, state.hint
+        stats = callback.stats()
+        assert stats is not None and stats.analysed >= 6 and stats.median_ms > 0
+    finally:
+        callback.close()
+
+
+def test_worker_analyses_only_the_newest_frame_and_stops_when_closed() -> None:
+    engine = CaptureEngine(steps=(Step.FACE,))
+    analyser = BackgroundAnalyser(engine, max_fps=0)
+    frames = [imagery.face_frame(seed=i) for i in range(20)]
+    for index, frame in enumerate(frames):
+        analyser.submit(frame, index / 30)
+    assert analyser.wait_idle(timeout=10)
+    stats = analyser.stats()
+    assert stats.analysed + stats.dropped == 20
+    assert stats.analysed < 20  # frames arriving faster than analysis were dropped
+    assert engine.snapshot().analysed_frames == stats.analysed
+    analyser.close()
+    analyser.submit(frames[0], 5.0)
+    assert analyser.wait_idle(timeout=1)
+    assert analyser.stats().analysed == stats.analysed
+
+
+def test_worker_rate_limit_uses_stream_time() -> None:
+    engine = CaptureEngine(steps=(Step.FACE,))
+    analyser = BackgroundAnalyser(engine, max_fps=10)
+    try:
+        frame = imagery.no_face_frame()
+        for index in range(30):  # 1 s of a 30 fps stream
+            analyser.submit(frame, index / 30)
+            analyser.wait_idle(timeout=5)
+        assert analyser.stats().analysed == 10
+    finally:
+        analyser.close()
+
+
+def test_worker_survives_a_bad_frame() -> None:
+    engine = CaptureEngine(steps=(Step.FACE,))
+    analyser = BackgroundAnalyser(engine, max_fps=0)
+    try:
+        analyser.submit(np.zeros((0, 0, 3), np.uint8), 0.0)  # makes OpenCV raise
+        analyser.wait_idle(timeout=5)
+        analyser.submit(imagery.face_frame(face_frac=0.2), 0.1)
+        analyser.wait_idle(timeout=5)
+        assert engine.snapshot().hint is Hint.MOVE_CLOSER
+    finally:
+        analyser.close()
