@@ -2,7 +2,24 @@
 
 from __future__ import annotations
 
-from components.vlens.models import Envelope, Services, StepResult, VerifyStep, ci_get
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from components.vlens.models import (
+    Envelope,
+    Services,
+    StepResult,
+    TokenGrant,
+    VerifyStep,
+    ci_get,
+)
+
+# Keys the parser looks for, so generated bodies reach the interesting branches.
+KEYS = ["data", "services", "error_code", "error_message", "idFrontData", "transaction_id",
+        "spoofing", "fake", "AML", "AML_matched", "SRC", "isValid", "Validations",
+        "validation_errors", "errors", "field", "accessToken", "expireInSeconds", "score",
+        "isVerificationProcessCompleted", "isDigitalIdentityVerified", "liveness"]
 
 # The official example response of verify/liveness/multi (services beside data).
 OFFICIAL_EXAMPLE = {
@@ -74,3 +91,36 @@ def test_ci_get_prefers_exact_key() -> None:
     assert ci_get({"Validations": 1}, "validations") == 1
     assert ci_get(None, "x", default=5) == 5
 
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=4)
+    | st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=6), children, max_size=5),
+    max_leaves=25,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=6), json_values, max_size=6),
+       st.sampled_from([200, 400, 415, 422]))
+def test_any_json_object_parses_without_raising(body: dict, status: int) -> None:
+    result = step(body, status)
+    assert result.raw is body
+    assert result.error_code is None or isinstance(result.error_code, int)
+    assert isinstance(result.failed, bool) and isinstance(result.data, dict)
+    TokenGrant.parse(body.get("data"))
+
+
+@pytest.mark.parametrize(("raw", "parsed"), [("4206", 4206), (" 3011 ", 3011), ("²", None),
+                                             ("x", None), (True, None), (None, None)])
+def test_error_code_forms(raw: object, parsed: int | None) -> None:
+    assert step({"data": None, "error_code": raw}).error_code == parsed
+
+
+def test_token_grant_numbers() -> None:
+    grant = TokenGrant.parse({"accessToken": "t", "expireInSeconds": "3600",
+                              "refreshTokenExpireInSeconds": "inf"})
+    assert grant is not None and grant.expire_in_seconds == 3600.0
+    assert grant.refresh_token_expire_in_seconds is None
+    assert TokenGrant.parse({"accessToken": ""}) is None

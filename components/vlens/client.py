@@ -32,6 +32,7 @@ from .models import (
     TokenGrant,
     UserImages,
     VerifyStep,
+    as_float,
     ci_get,
 )
 from .ratelimit import limiter_for
@@ -428,12 +429,11 @@ class VlensClient:
         if not isinstance(token, str) or not token:
             raise VlensServiceError("Vlens answered without the customer's access token",
                                     request_id=env.request_id)
-        expires = ci_get(env.data, "expireInSeconds")
         verified = ci_get(env.data, "isDigitalIdentityVerified")
         user = ci_get(env.data, "user")
         return EndUserSession(
             access_token=token,
-            expire_in_seconds=float(expires) if isinstance(expires, int | float) else None,
+            expire_in_seconds=as_float(ci_get(env.data, "expireInSeconds")),
             is_digital_identity_verified=verified if isinstance(verified, bool) else None,
             user=dict(user) if isinstance(user, Mapping) else {},
             raw=env.raw,

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -58,9 +59,27 @@ def _int(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value)
+    if isinstance(value, str):
+        try:
+            return int(value.strip())
+        except ValueError:
+            return None
     return None
+
+
+def as_float(value: Any) -> float | None:
+    """A number from a JSON number or numeric string; None otherwise."""
+    if isinstance(value, bool):
+        return None
+    number: float | None = None
+    if isinstance(value, int | float):
+        number = float(value)
+    elif isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return None
+    return number if number is not None and math.isfinite(number) else None
 
 
 def _str(value: Any) -> str | None:
@@ -171,7 +190,6 @@ def _list(value: Any) -> list[Any]:
 
 
 def _aml_record(row: Any) -> AmlRecord:
-    score = ci_get(row, "score")
     return AmlRecord(
         case_no=_str(ci_get(row, "caseNo")),
         case_year=_str(ci_get(row, "caseYear")),
@@ -179,8 +197,7 @@ def _aml_record(row: Any) -> AmlRecord:
         full_name=_str(ci_get(row, "fullName")),
         id_number=_str(ci_get(row, "idNumber")),
         date_of_birth=_str(ci_get(row, "dateOfBirth")),
-        score=None if isinstance(score, bool) or not isinstance(score, int | float)
-        else float(score),
+        score=as_float(ci_get(row, "score")),
         raw=dict(row) if isinstance(row, Mapping) else {},
     )
 
@@ -284,15 +301,14 @@ class TokenGrant:
         token = ci_get(data, "accessToken")
         if not isinstance(token, str) or not token:
             return None
-        expires = ci_get(data, "expireInSeconds")
+        expires = as_float(ci_get(data, "expireInSeconds"))
         refresh = ci_get(data, "newRefreshToken") or ci_get(data, "refreshToken")
-        refresh_expires = ci_get(data, "refreshTokenExpireInSeconds")
         return cls(
             access_token=token,
-            expire_in_seconds=float(expires) if isinstance(expires, int | float) else 86400.0,
+            expire_in_seconds=expires if expires is not None else 86400.0,
             refresh_token=refresh if isinstance(refresh, str) and refresh else None,
-            refresh_token_expire_in_seconds=(
-                float(refresh_expires) if isinstance(refresh_expires, int | float) else None
+            refresh_token_expire_in_seconds=as_float(
+                ci_get(data, "refreshTokenExpireInSeconds")
             ),
         )
 
