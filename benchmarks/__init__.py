@@ -1,0 +1,1 @@
+"""Benchmark scripts that print figures (run with ``uv run python -m benchmarks.<name>``)."""
