@@ -70,7 +70,6 @@ video, status = st.columns([3, 2], gap="medium")
 with video:
     st.caption(t("capture.camera_help"))
     live_camera(capture_state.frame_callback())
+upload_fallback()  # shown under the camera, handled first so the status below is current
 with status:
     capture_status()
-
-upload_fallback()

@@ -1,0 +1,105 @@
+"""Review and results details: retaking one part, the manual capture override, the receipt,
+validation messages per field and the masked ID number."""
+
+from __future__ import annotations
+
+import json
+
+from components.ui.captured import CaptureSet
+from components.ui.extracted import extracted_fields, mask_id_number
+from components.ui.receipt import build_receipt, receipt_json
+from components.vlens.simulator.scenario import Scenario
+from tests.app_harness import (
+    capture_everything,
+    capture_step,
+    fake_camera,
+    page_text,
+    simulator,
+    start_app,
+)
+from tests.clips import FPS
+from tests.imagery import background
+
+
+def test_one_part_is_retaken_on_its_own() -> None:
+    with simulator(), fake_camera() as camera:
+        at = start_app()
+        capture_everything(at, camera)
+        engine = at.session_state["attempt.engine"]
+        front_before = engine.snapshot().captures["id_front"][0]
+        at.button(key="retake_id_back").click().run()
+        assert at.title[0].value == "Take your photos"
+        assert at.subheader[0].value == "Step 2 of 3: back of your ID"
+        text = page_text(at)
+        assert "ID front: done" in text and "Face: done" in text and "ID back: to do" in text
+
+        capture_step(at, camera, "id_back")
+        assert at.title[0].value == "Check your photos"
+        assert engine.snapshot().captures["id_front"][0] is front_before  # not taken again
+        assert "Missing:" not in page_text(at)
+
+
+def test_manual_capture_is_offered_after_a_while_and_recorded_as_overridden() -> None:
+    with simulator(), fake_camera() as camera:
+        at = start_app()
+        assert "manual_capture" not in [button.key for button in at.button]
+        camera.feed(background(640, 480, seed=i) for i in range(20 * FPS))  # no card in sight
+        at.run()
+        assert "Having trouble? You can take the photo now." in page_text(at)
+        at.button(key="manual_capture").click().run()
+        at.run()
+        assert at.subheader[0].value == "Step 2 of 3: back of your ID"
+        capture_step(at, camera, "id_back")
+        capture_step(at, camera, "face")
+        assert at.title[0].value == "Check your photos"
+        assert "Taken manually: the automatic quality checks were skipped." in page_text(at)
+
+
+def test_the_receipt_lists_what_was_sent_without_images_or_secrets() -> None:
+    with simulator() as sim, fake_camera() as camera:
+        at = start_app()
+        capture_everything(at, camera)
+        at.button(key="submit").click().run()
+        assert at.get("download_button")[0].proto.label == "Download receipt (JSON)"
+        sent: CaptureSet = at.session_state["attempt.sent"]
+        outcome = at.session_state["attempt.outcome"]
+        receipt = build_receipt(
+            sent, demo=False, verdict=outcome.verdict.value,
+            transaction_id=outcome.transaction_id,
+            requests=[(step.value, rid, None) for step, rid in outcome.request_ids.items()])
+        data = receipt_json(receipt)
+        parsed = json.loads(data)
+        assert [image["sha256"] for image in parsed["images"]] == [
+            image.image.sha256 for image in sent.images()]
+        assert [image["step"] for image in parsed["images"]] == [
+            "id_front", "id_back", "face", "face", "face"]
+        assert all(image["bytes"] > 1000 and image["width"] > 0 and image["captured_at"]
+                   for image in parsed["images"])
+        assert parsed["transaction_id"] == outcome.transaction_id
+        assert {r["request_id"] for r in parsed["requests"]} == {
+            r.headers["x-request-id"] for r in sim.requests_to("DigitalIdentity/verify")}
+        assert 0 < parsed["face_frames_span_s"] <= 0.5
+        text = data.decode()
+        config = sim.demo_config()
+        for secret in (config.api_key, config.password or "", "/9j/"):  # "/9j/" opens base64 JPEG
+            assert secret not in text
+
+
+def test_validation_errors_are_listed_per_field_with_their_messages() -> None:
+    with simulator(Scenario(validation_errors=True)), fake_camera() as camera:
+        at = start_app()
+        capture_everything(at, camera)
+        at.button(key="submit").click().run()
+        assert at.warning[0].value.startswith("**Needs review**")
+        text = page_text(at)
+        assert "Some fields did not pass:" in text
+        assert "dateOfBirth:" in text
+        assert at.button(key="card_retake_validations").label == "Retake ID front"
+
+
+def test_national_id_number_is_masked_until_shown() -> None:
+    assert mask_id_number("29001010112345") == "••••••••••••45"
+    front = {"idNumber": "29001010112345", "dateOfBirth": "1990-01-01T00:00:00Z"}
+    fields = extracted_fields([front, {"idNumber": "ignored", "job": "ENGINEER"}])
+    assert fields == [("dateOfBirth", "1990-01-01"), ("idNumber", "29001010112345"),
+                      ("job", "ENGINEER")]

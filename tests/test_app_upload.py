@@ -1,0 +1,97 @@
+"""The upload path, for customers whose camera cannot start: card photos by file and the face
+from a short selfie video sampled by the same capture engine, then verification as usual."""
+
+from __future__ import annotations
+
+import io
+
+import av
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+from tests.app_harness import fake_camera, page_text, simulator, start_app
+from tests.clips import FPS, face_frames
+from tests.imagery import card_in_frame, id_card_back, id_card_front, jpeg, no_face_frame
+
+
+def mp4(frames: list[np.ndarray]) -> bytes:
+    """An MP4 clip built in memory, as a phone would upload it."""
+    buffer = io.BytesIO()
+    with av.open(buffer, mode="w", format="mp4") as container:
+        stream = container.add_stream("mpeg4", rate=FPS)
+        stream.height, stream.width = frames[0].shape[:2]
+        stream.pix_fmt = "yuv420p"
+        stream.bit_rate = 4_000_000
+        for bgr in frames:
+            for packet in stream.encode(av.VideoFrame.from_ndarray(bgr, format="bgr24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return buffer.getvalue()
+
+
+def selfie_video(seconds: float = 3.0) -> bytes:
+    make = face_frames(640, 480)
+    return mp4([make(i) for i in range(round(seconds * FPS))])
+
+
+def upload(at: AppTest, key: str, name: str, data: bytes, mime: str) -> None:
+    at.file_uploader(key=key).set_value((name, data, mime))
+    at.run()
+    assert not at.exception
+
+
+def test_photos_and_a_selfie_video_complete_the_verification_without_a_camera() -> None:
+    with simulator(), fake_camera():
+        at = start_app()
+        upload(at, "upload_id_front", "front.jpg",
+               jpeg(card_in_frame(id_card_front(), 1600, 1200, fill=0.7)), "image/jpeg")
+        assert "ID front added." in page_text(at)
+        assert at.subheader[0].value == "Step 2 of 3: back of your ID"
+        upload(at, "upload_id_back", "back.jpg",
+               jpeg(card_in_frame(id_card_back(), 1600, 1200, fill=0.7, seed=2)), "image/jpeg")
+        upload(at, "upload_face", "selfie.mp4", selfie_video(), "video/mp4")
+
+        # The last upload completes the set: the app moves on to the review by itself.
+        assert at.title[0].value == "Check your photos", page_text(at)
+        text = page_text(at)
+        assert text.count("Uploaded") == 3
+        assert "3 frames in 0." in text
+        at.button(key="submit").click().run()
+        assert at.success[0].value.startswith("**Verified**")
+
+
+def test_a_file_that_is_not_a_photo_is_refused_with_what_to_do() -> None:
+    with simulator(), fake_camera():
+        at = start_app()
+        upload(at, "upload_id_front", "front.jpg", b"this is not a picture", "image/jpeg")
+        assert at.error[0].value == ("This file could not be used as a photo. Please upload a "
+                                     "JPEG, PNG or WebP photo under 25 megapixels.")
+        assert at.subheader[0].value == "Step 1 of 3: front of your ID"
+
+
+def test_the_back_uploaded_as_the_front_is_flagged() -> None:
+    with simulator(), fake_camera():
+        at = start_app()
+        upload(at, "upload_id_front", "front.jpg",
+               jpeg(card_in_frame(id_card_back(), 1600, 1200, fill=0.7)), "image/jpeg")
+        assert "Turn the card over" in at.warning[-1].value
+
+
+def test_a_video_without_a_face_says_what_went_wrong() -> None:
+    with simulator(), fake_camera():
+        at = start_app()
+        clip = mp4([no_face_frame(seed=i) for i in range(2 * FPS)])
+        upload(at, "upload_face", "selfie.mp4", clip, "video/mp4")
+        message = at.error[0].value
+        assert message.startswith("We could not take three clear face photos from this video.")
+        assert "We can't see a face." in message
+        assert "Face: to do" in page_text(at)
+
+
+def test_an_unreadable_video_is_refused_with_what_to_do() -> None:
+    with simulator(), fake_camera():
+        at = start_app()
+        upload(at, "upload_face", "selfie.mp4", b"\x00" * 2048, "video/mp4")
+        assert at.error[0].value == ("This video could not be read. Please upload an MP4, MOV or "
+                                     "WebM video.")
