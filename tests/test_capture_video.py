@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import av
@@ -89,6 +90,15 @@ def test_frames_are_sampled_at_most_15_per_second(tmp_path: Path) -> None:
     result = capture_from_clip(clip, steps=(Step.FACE,))
     assert result.frames == 30
     assert result.state.analysed_frames == 15
+
+
+def test_clip_kept_in_memory(tmp_path: Path) -> None:
+    frames = [sway(imagery.face_frame(480, 360, seed=i), i, 1) for i in range(12)]
+    data = write_clip(tmp_path / "upload.mp4", frames, "libx264").read_bytes()
+    result = capture_from_clip(io.BytesIO(data), steps=(Step.FACE,))
+    assert result.state.done
+    with pytest.raises(ClipError):
+        capture_from_clip(io.BytesIO(b"\x00" * 2048))
 
 
 def test_unreadable_files_raise_a_clip_error(tmp_path: Path) -> None:

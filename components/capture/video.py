@@ -44,7 +44,8 @@ def capture_from_clip(
 ) -> ClipResult:
     """Feed every frame of the clip (at most ``max_fps`` per second) to a fresh engine.
 
-    Stops as soon as every step is captured. Raises ``ClipError`` for unreadable files.
+    ``path`` is a file path or a binary file object (an upload kept in memory). Stops as soon
+    as every step is captured. Raises ``ClipError`` for unreadable files.
     """
     engine = CaptureEngine(steps, config)
     hints: dict[str, None] = {}
@@ -56,7 +57,7 @@ def capture_from_clip(
     try:
         # A file object (the app's uploaded bytes in a BytesIO) is read in memory, never saved.
         container = av.open(path if hasattr(path, "read") else str(path), mode="r")
-    except (av.error.FFmpegError, OSError) as exc:
+    except (av.error.FFmpegError, OSError, ValueError) as exc:
         raise ClipError("This video could not be opened. Please record an MP4, MOV or WebM "
                         "clip and try again.") from exc
     with container:
