@@ -1,4 +1,4 @@
-"""Test imagery built from a real face photo (scikit-image's public-domain astronaut) and drawn ID cards.
+"""Test imagery: a real face photo (scikit-image's public-domain astronaut) and drawn ID cards.
 
 Shared by tests, benchmarks and the browser clips; nothing here is used by the app itself.
 """
@@ -74,7 +74,7 @@ def no_face_frame(width: int = 640, height: int = 480, seed: int = 0) -> np.ndar
 
 
 def id_card_front(width: int = 856) -> np.ndarray:
-    """A drawn ID-1 card front: portrait on the left, text lines, a 14-digit number. Plainly fake."""
+    """A drawn ID-1 card front: portrait left, text lines, a 14-digit number. Plainly fake."""
     card = _card_base(width)
     height = card.shape[0]
     portrait = cv2.resize(face_crop(), (round(width * 0.26), round(height * 0.55)))
@@ -100,7 +100,8 @@ def id_card_back(width: int = 856) -> np.ndarray:
     x = round(width * 0.08)
     while x < width * 0.9:
         bar = int(rng.integers(2, 7))
-        cv2.rectangle(card, (x, round(height * 0.74)), (x + bar, round(height * 0.9)), (15, 15, 15), -1)
+        top, bottom = round(height * 0.74), round(height * 0.9)
+        cv2.rectangle(card, (x, top), (x + bar, bottom), (15, 15, 15), -1)
         x += bar + int(rng.integers(2, 6))
     return card
 
@@ -123,7 +124,8 @@ def card_in_frame(
         [cx - cw / 2 + dx, cy - ch / 2], [cx + cw / 2 - dx, cy - ch / 2],
         [cx + cw / 2, cy + ch / 2], [cx - cw / 2, cy + ch / 2],
     ])
-    src = np.float32([[0, 0], [card.shape[1], 0], [card.shape[1], card.shape[0]], [0, card.shape[0]]])
+    h, w = card.shape[:2]
+    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
     matrix = cv2.getPerspectiveTransform(src, dst)
     warped = cv2.warpPerspective(card, matrix, (width, height))
     mask = cv2.warpPerspective(np.full(card.shape[:2], 255, np.uint8), matrix, (width, height))
