@@ -49,8 +49,9 @@ class FakeStreamer:
         assert self.calls, "the capture page did not show the camera"
         return self.calls[-1]
 
-    def feed(self, frames: Iterator[np.ndarray] | list[np.ndarray]) -> None:
-        """Send frames through the app's video_frame_callback at 15 fps of stream time."""
+    def feed(self, frames: Iterator[np.ndarray] | list[np.ndarray], every: int = 1) -> None:
+        """Send frames through the app's video_frame_callback, ``every`` ticks of 1/15 s apart
+        in stream time (a larger ``every`` covers a long wait with few frames)."""
         callback = self.last["video_frame_callback"]
         for bgr in frames:
             frame = av.VideoFrame.from_ndarray(bgr, format="bgr24")
@@ -59,7 +60,7 @@ class FakeStreamer:
             callback(frame)
             if callback.analyser is not None:
                 callback.analyser.wait_idle()  # analyse every frame: deterministic tests
-            self.frame_index += 1
+            self.frame_index += every
 
     def show(self, step: str, seconds: float, size: tuple[int, int] = (640, 480)) -> None:
         """Hold the subject of ``step`` (card front, card back, one face) in front of the camera."""

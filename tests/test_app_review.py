@@ -43,7 +43,8 @@ def test_manual_capture_is_offered_after_a_while_and_recorded_as_overridden() ->
     with simulator(), fake_camera() as camera:
         at = start_app()
         assert "manual_capture" not in [button.key for button in at.button]
-        camera.feed(background(640, 480, seed=i) for i in range(20 * FPS))  # no card in sight
+        # 20 s of stream time with no card in sight, two frames a second.
+        camera.feed((background(640, 480, seed=i) for i in range(40)), every=FPS // 2)
         at.run()
         assert "Having trouble? You can take the photo now." in page_text(at)
         at.button(key="manual_capture").click().run()
