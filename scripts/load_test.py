@@ -49,31 +49,42 @@ PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
 # ---- inside the server process -------------------------------------------------------------
 
 def instrument(stats_path: Path, interval_s: float = 1.0) -> None:
-    """Count analysed/dropped frames per capture session; write a snapshot every second."""
-    from streamlit_webrtc.models import CallbackAttachableProcessor
+    """Count analysed/dropped frames per capture session; write a snapshot every second.
 
+    streamlit-webrtc must not be imported before Streamlit's runtime exists (its component
+    would not be registered), so its counter is patched in once the app has imported it.
+    """
     from components.capture.background import BackgroundAnalyser
 
     analysers: weakref.WeakSet[BackgroundAnalyser] = weakref.WeakSet()
     callbacks: dict[int, list[int]] = {}  # processor id -> [frames in, callback calls]
     original_init = BackgroundAnalyser.__init__
-    original_recv_queued = CallbackAttachableProcessor.recv_queued
 
     def init(self: BackgroundAnalyser, *args: Any, **kwargs: Any) -> None:
         original_init(self, *args, **kwargs)
         analysers.add(self)
 
-    async def recv_queued(self: CallbackAttachableProcessor[Any], frames: list[Any]) -> list[Any]:
-        counts = callbacks.setdefault(id(self), [0, 0])
-        counts[0] += len(frames)
-        counts[1] += 1
-        return await original_recv_queued(self, frames)
-
     BackgroundAnalyser.__init__ = init  # type: ignore[method-assign]
-    CallbackAttachableProcessor.recv_queued = recv_queued  # type: ignore[method-assign]
+
+    def count_callbacks() -> None:
+        models = sys.modules["streamlit_webrtc.models"]
+        processor = models.CallbackAttachableProcessor
+        original = processor.recv_queued
+
+        async def recv_queued(self: Any, frames: list[Any]) -> list[Any]:
+            counts = callbacks.setdefault(id(self), [0, 0])
+            counts[0] += len(frames)
+            counts[1] += 1
+            return await original(self, frames)
+
+        processor.recv_queued = recv_queued
 
     def report() -> None:
+        patched = False
         while True:
+            if not patched and "streamlit_webrtc.models" in sys.modules:
+                count_callbacks()
+                patched = True
             rows = []
             for analyser in list(analysers):
                 stats = analyser.stats()
