@@ -6,9 +6,12 @@ Widgets are found by the ``key=`` the app gives them (Streamlit renders it as ``
 
 from __future__ import annotations
 
+import contextlib
 import re
+import time
 from collections.abc import Callable
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
 
 from components.ui.strings_en import STRINGS
@@ -82,6 +85,26 @@ def accept_consent(page: Page) -> None:
     keyed(page, "consent_checkbox").get_by_text(en("consent.checkbox")).click()
     expect(proceed).to_be_enabled()
     proceed.click()
+
+
+def go_to_review(page: Page, timeout_s: float = 30.0) -> None:
+    """Once every photo is taken, reach the review page.
+
+    The app moves on by itself right after the last capture and otherwise offers a "Review
+    photos" button; which of the two happens depends on timing, so either way is followed.
+    """
+    review_title = page.get_by_role("heading", name=en("review.title"))
+    button = keyed(page, "capture_review").get_by_role("button")
+    deadline = time.monotonic() + timeout_s
+    while not (review_title.count() > 0 and review_title.first.is_visible()):
+        assert_no_app_error(page)
+        if time.monotonic() > deadline:
+            raise AssertionError(f"the review page did not open within {timeout_s:.0f} s")
+        if button.count() > 0:
+            with contextlib.suppress(PlaywrightError):  # the page may switch under the click
+                button.first.click(timeout=2_000)
+        time.sleep(0.3)
+    wait_for_heading(page, en("review.title"))
 
 
 def step_heading(index: int, key: str) -> str:

@@ -22,6 +22,7 @@ from tests.browser.journey import (
     choose_english,
     en,
     expect_demo_label,
+    go_to_review,
     keyed,
     open_app,
     showing,
@@ -84,9 +85,7 @@ def test_full_flow_from_camera_to_results(
     )
     shots.take(page, "capture-done")
 
-    if not shows(page, en("review.title")):
-        keyed(page, "capture_review").get_by_role("button").click()
-    wait_for_heading(page, en("review.title"))
+    go_to_review(page)
     expect_demo_label(page)
     check_review(page)
     shots.take(page, "review")
