@@ -94,7 +94,8 @@ def test_good_card_passes() -> None:
     frame = imagery.card_in_frame(imagery.id_card_front(), 640, 480, fill=0.65)
     check = check_card(frame, CONFIG, previous=None)
     assert check.hint is Hint.HOLD_STILL  # steadiness unknown on first sight
-    assert check.crop is not None and check.crop.shape[1] == 640
+    # Rectified at the card's own width (0.65 x 640 px), never upsampled.
+    assert check.crop is not None and abs(check.crop.shape[1] - 0.65 * 640) < 4
     assert check.width_share == pytest.approx(0.65, abs=0.02)
     assert card_hint(frame) is None
 
@@ -120,6 +121,17 @@ def test_good_card_passes() -> None:
 )
 def test_card_negatives(frame: np.ndarray, hint: Hint) -> None:
     assert card_hint(frame) is hint
+
+
+@pytest.mark.parametrize("size", [(640, 480), (1280, 720)])
+def test_slight_softness_passes_but_visible_blur_does_not(size: tuple[int, int]) -> None:
+    card = imagery.card_in_frame(imagery.id_card_front(), *size, fill=0.65)
+    assert card_hint(imagery.blurred(card, 1.0)) is None
+    assert card_hint(imagery.blurred(card, 2.0)) is Hint.BLURRY
+    # The face is judged at a fixed face size (128 px), so blur counts relative to the face.
+    face, scale = imagery.face_frame(*size), size[1] / 480
+    assert face_hint(imagery.blurred(face, 1.0 * scale)) is None
+    assert face_hint(imagery.blurred(face, 2.0 * scale)) is Hint.BLURRY
 
 
 def test_small_glare_spot_beside_the_text_is_tolerated() -> None:

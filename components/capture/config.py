@@ -38,9 +38,9 @@ class CaptureConfig:
     face_max_luma: float = 215.0
     face_max_clipped: float = 0.25
     # Variance of the Laplacian on the face crop resized to 128 px. The sharp astronaut gives
-    # 210-225; a Gaussian blur of sigma ~1 px at that scale gives ~60-90, sigma 1.2 gives ~30
-    # (peers: < ~30 is motion blur, >= 80 good on their scale). 50 keeps slight webcam softness
-    # and rejects motion blur.
+    # 210-250; a Gaussian blur of sigma 1 px (VGA frame) ~90, sigma 1.5 ~48, sigma 2 ~29
+    # (peers: < ~30 is motion blur). 50 keeps slight webcam softness, rejects visible blur;
+    # it matches the card threshold, which also falls between sigma 1 and 1.5.
     face_min_sharpness: float = 50.0
     # Steady: the face centre moves at most this share of the face size between analysed
     # frames, and its size changes at most face_max_resize.
@@ -69,8 +69,9 @@ class CaptureConfig:
     card_max_width: float = 0.92
     # Mean luma of the card; the ID is printed on a light ground, so below this it is too dark.
     card_min_luma: float = 70.0
-    # Variance of the Laplacian on the card rectified to 640 px wide (peers: >= 60 on desktop
-    # webcams at 640 px). The drawn card gives ~600 sharp, ~110 at sigma 1, ~28 at sigma 2.
+    # Variance of the Laplacian on the card rectified to its own width (at most 640 px; peers:
+    # >= 60 at 640 px on desktop webcams). The drawn card gives 500-850 sharp, ~135 after a
+    # Gaussian blur of sigma 1 px, ~60 at sigma 1.5, ~34 at sigma 2 (VGA and 720p alike).
     card_min_sharpness: float = 60.0
     # Share of the card's inner area at 240+ grey (peers: <= 5 % mobile, <= 18 % desktop).
     # 8 %: a glare spot that size sits over at least one line of text.

@@ -15,7 +15,9 @@ from components.capture.config import CaptureConfig
 from components.capture.faces import FaceBox, detect_face_near, detect_faces
 from components.capture.hints import Hint
 
-CHECK_CROP_WIDTH = 640  # the card is rectified to this width for the sharpness and glare checks
+# The card is rectified to its own pixel width, at most this, for the sharpness and glare checks:
+# never upsampled (that would soften a small card and fail it for blur it does not have).
+CHECK_CROP_WIDTH = 640
 FACE_SHARPNESS_SIDE = 128  # the face crop is resized to this size before the Laplacian
 
 
@@ -106,7 +108,7 @@ class CardCheck:
 
     hint: Hint | None
     corners: np.ndarray | None = None
-    crop: np.ndarray | None = None  # rectified at CHECK_CROP_WIDTH
+    crop: np.ndarray | None = None  # rectified, min(card width, CHECK_CROP_WIDTH) wide
     aspect: float = 0.0
     width_share: float = 0.0
     sharpness: float = 0.0
@@ -135,7 +137,7 @@ def check_card(bgr: np.ndarray, config: CaptureConfig, *, previous: np.ndarray |
         return CardCheck(Hint.CARD_TOO_SMALL, corners, aspect=aspect, width_share=share)
     if share > config.card_max_width:
         return CardCheck(Hint.CARD_TOO_BIG, corners, aspect=aspect, width_share=share)
-    crop = rectify(bgr, corners, width=CHECK_CROP_WIDTH)
+    crop = rectify(bgr, corners, width=min(CHECK_CROP_WIDTH, round(share * width)))
     gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     base = CardCheck(None, corners, crop, aspect, share)
     if float(gray.mean()) < config.card_min_luma:
