@@ -63,8 +63,12 @@ def face_guide(width: int, height: int, centre: tuple[float, float]) -> tuple[
 
 
 def card_guide(width: int, height: int) -> tuple[tuple[int, int], tuple[int, int]]:
-    """Top-left and bottom-right of the ID-1 card outline, centred."""
-    guide_w = min(0.8 * width, 0.8 * height * ID1_ASPECT)
+    """Top-left and bottom-right of the ID-1 card outline, centred.
+
+    Two thirds of the frame width: inside the accepted band of card sizes (40-92 %), so a card
+    that fills the outline is always the right size.
+    """
+    guide_w = min(0.66 * width, 0.8 * height * ID1_ASPECT)
     guide_h = guide_w / ID1_ASPECT
     x0, y0 = round((width - guide_w) / 2), round((height - guide_h) / 2)
     return (x0, y0), (round(x0 + guide_w), round(y0 + guide_h))
