@@ -133,6 +133,43 @@ def test_upload_orientation_is_applied_and_metadata_dropped() -> None:
     assert not Image.open(io.BytesIO(reencoded.jpeg)).getexif()
 
 
+# How a camera stores an upright picture for each EXIF orientation value: the inverse of the
+# transform a viewer applies (Pillow's ImageOps.exif_transpose).
+STORED_AS = {
+    1: None,
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_90,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_270,
+}
+
+
+@settings(max_examples=16, deadline=None)
+@given(orientation=st.integers(1, 8), width=st.integers(80, 400), height=st.integers(80, 400),
+       budget=st.integers(20_000, 200_000))
+def test_any_exif_orientation_comes_out_upright_and_stays_so(
+    orientation: int, width: int, height: int, budget: int
+) -> None:
+    upright = cv2.resize(imagery.face_crop(), (width, height), interpolation=cv2.INTER_AREA)
+    stored = Image.fromarray(upright[:, :, ::-1])
+    transpose = STORED_AS[orientation]
+    if transpose is not None:
+        stored = stored.transpose(transpose)
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    buffer = io.BytesIO()
+    stored.save(buffer, "JPEG", exif=exif.tobytes(), quality=95)
+    decoded_upload = decode_upload(buffer.getvalue())
+    assert decoded_upload.shape == upright.shape
+    encoded = encode_jpeg_under(decoded_upload, budget)
+    result = decoded(encoded.jpeg)
+    result = cv2.resize(result, (width, height), interpolation=cv2.INTER_AREA)
+    assert np.abs(result.astype(float) - upright.astype(float)).mean() < 10
+
+
 def test_png_with_transparency_gets_a_white_ground() -> None:
     rgba = np.zeros((100, 120, 4), np.uint8)
     rgba[:, :60] = (255, 0, 0, 255)
