@@ -39,7 +39,7 @@ def test_inline_callback_drives_the_engine_to_done_with_stream_times() -> None:
     assert all(abs(shot.t * 15 - round(shot.t * 15)) < 1e-9 for shot in state.captures[Step.FACE])
 
 
-def test_background_callback_stays_cheap_and_still_captures() -> None:
+def test_background_callback_captures_through_the_worker() -> None:
     engine = CaptureEngine(steps=(Step.FACE,))
     callback = make_video_frame_callback(engine)
     try:
