@@ -213,6 +213,7 @@ def test_video_without_usable_faces_or_video_exits_2(tmp_path: Path,
     crowded = write_flow_clip(tmp_path / "two.y4m", seconds_per_step=1.5, two_faces=True)
     done = run_cli("video", str(crowded), "--demo")
     assert done.returncode == 2 and "face_1" in done.stderr
+    assert "id_front" not in done.stderr  # the cards were captured; only the faces were not
     not_video = run_cli("video", str(pictures["text"]), "--demo")
     assert not_video.returncode == 2 and "Traceback" not in not_video.stderr
     assert "video" in not_video.stderr.lower()

@@ -101,7 +101,7 @@ json_values = st.recursive(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(st.dictionaries(st.sampled_from(KEYS) | st.text(max_size=6), json_values, max_size=6),
        st.sampled_from([200, 400, 415, 422]))
 def test_any_json_object_parses_without_raising(body: dict, status: int) -> None:
