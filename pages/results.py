@@ -77,33 +77,36 @@ def _extracted(outcome: VerificationOutcome) -> None:
     fields = extracted_fields(parts)
     if not fields:
         return
-    with st.container(border=True, key="extracted"):
-        st.subheader(t("extracted.title"))
+    with st.expander(t("extracted.title"), expanded=True, key="extracted"):
         show_id = st.toggle(t("extracted.show_id"), key="show_id_number", value=False)
+        lines = []
         for field, value in fields:
             shown = value if field != MASKED_FIELD or show_id else mask_id_number(value)
             # <bdi> keeps Latin names and numbers readable inside Arabic (right-to-left) text.
-            st.markdown(f"**{t(f'extracted.field.{field}')}:** <bdi>{html.escape(shown)}</bdi>",
-                        unsafe_allow_html=True)
+            lines.append(f"**{t(f'extracted.field.{field}')}:** <bdi>{html.escape(shown)}</bdi>")
+        st.markdown("  \n".join(lines), unsafe_allow_html=True)
 
 
 def _actions(outcome: VerificationOutcome) -> None:
     sent = last_sent()
-    retry, over, delete = st.columns(3)
-    with retry:
-        if (outcome.verdict is not Verdict.VERIFIED and sent is not None
-                and st.button(t("results.retry"), key="retry_submission", type="primary")
-                and submit(sent) is not None):
-            st.rerun()
-    with over:
+    retry = False
+    with st.container(horizontal=True, key="result_actions"):
+        if outcome.verdict is not Verdict.VERIFIED and sent is not None:
+            retry = st.button(t("results.retry"), key="retry_submission", type="primary")
         if st.button(t("results.start_over"), key="start_over"):
             session.clear_attempt()
             navigation.go("capture")
-    with delete:
         if st.button(t("results.delete"), key="delete_data"):
             session.delete_everything()
             session.flash("consent.deleted")
             navigation.go("consent")
+    # The same images again: steps that already succeeded with them are reused, not resent.
+    if retry and sent is not None and submit(sent) is not None:
+        st.rerun()
+
+
+def _receipt(outcome: VerificationOutcome) -> None:
+    sent = last_sent()
     if sent is not None:
         receipt = build_receipt(
             sent,
@@ -129,7 +132,8 @@ if outcome is None:
 
 _verdict(outcome)
 _problem(outcome)
+_actions(outcome)
 for card in service_cards(list(outcome.steps.values()), t):
     _card(card)
 _extracted(outcome)
-_actions(outcome)
+_receipt(outcome)
