@@ -127,7 +127,7 @@ def image_receipt(encoded: dict[str, EncodedImage], times: dict[str, float] | No
 # --- running ---------------------------------------------------------------------------------
 
 def verify(target: Target, encoded: dict[str, EncodedImage], *, as_json: bool, language: str,
-           extra: dict[str, Any] | None = None) -> int:
+           extracted: bool = False, extra: dict[str, Any] | None = None) -> int:
     from components.vlens.client import VlensClient
     from components.vlens.flow import Verdict, run_verification
     from components.vlens.report import failure_kind, summary_lines
@@ -141,7 +141,8 @@ def verify(target: Target, encoded: dict[str, EncodedImage], *, as_json: bool, l
             print(f"  {row['role']:<9} {row['width']}x{row['height']} q={row['quality']} "
                   f"{row['bytes'] / 1000:.0f} kB sha256 {row['sha256'][:16]}")
     with VlensClient(target.config, language) as client:
-        outcome: VerificationOutcome = run_verification(client, images, on_step=progress)
+        outcome: VerificationOutcome = run_verification(
+            client, images, get_extracted_data=extracted, on_step=progress)
     if as_json:
         document = {**outcome.to_dict(), "demo": target.demo,
                     "images": image_receipt(encoded), **(extra or {})}
@@ -168,7 +169,8 @@ def cmd_files(args: argparse.Namespace) -> int:
         raise UsageError("--faces needs exactly three face pictures")
     encoded = encode_files(args.front, args.back, args.faces, args.card_budget)
     target = resolve_target(args.secrets, args.demo)
-    return verify(target, encoded, as_json=args.json, language=args.language)
+    return verify(target, encoded, as_json=args.json, language=args.language,
+                  extracted=args.extracted)
 
 
 def cmd_video(args: argparse.Namespace) -> int:
@@ -213,6 +215,7 @@ def cmd_video(args: argparse.Namespace) -> int:
         raise UsageError(f"the clip did not yield usable captures for: {', '.join(missing)}")
     target = resolve_target(args.secrets, args.demo)
     return verify(target, encoded, as_json=args.json, language=args.language,
+                  extracted=args.extracted,
                   extra={"clip": clip_info, "images": image_receipt(encoded, times)})
 
 
@@ -254,7 +257,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     def add_target_options(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--json", action="store_true", help="print one JSON object")
-        sub.add_argument("--language", choices=("en", "ar"), default="en")
+        sub.add_argument("--language", choices=("en", "ar"), default="en",
+                         help="language of the messages (and of Accept-Language)")
+        sub.add_argument("--extracted", action="store_true",
+                         help="ask Vlens for the data read from the card (getExtractedData)")
         sub.add_argument("--card-budget", type=int, default=1_000_000, metavar="BYTES",
                          help="maximum JPEG size of each card picture (default 1 MB)")
         source = sub.add_mutually_exclusive_group()

@@ -64,7 +64,7 @@ def simulator_env(simulator: Simulator, **changes: str) -> dict[str, str]:
 
 
 def test_demo_json_verified(pictures: dict[str, Path]) -> None:
-    done = run_cli(*files_args(pictures), "--demo", "--json")
+    done = run_cli(*files_args(pictures), "--demo", "--json", "--extracted")
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout)
     assert result["verified"] is True and result["demo"] is True
@@ -72,6 +72,7 @@ def test_demo_json_verified(pictures: dict[str, Path]) -> None:
     for step in result["steps"].values():
         assert step["error_code"] is None and "services" in step and "data" in step
     assert set(result["request_ids"]) == {"id_front", "id_back", "liveness"}
+    assert result["steps"]["id_front"]["data"]["idFrontData"]["name_english"] == "DEMO PERSON"
     sizes = {row["role"]: row["bytes"] for row in result["images"]}
     assert all(sizes[f"face_{i}"] < 500_000 for i in (1, 2, 3))
     assert sizes["id_front"] < 1_000_000  # the 12 MP photo was compressed under the card budget
