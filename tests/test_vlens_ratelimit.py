@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
-from components.vlens.ratelimit import RateLimiter, limiter_for
+from components.vlens.ratelimit import SERVICE_LIMITS, RateLimiter, limiter_for
 from components.vlens.transport import RetryPolicy, parse_retry_after
 
 
@@ -24,7 +25,7 @@ class FakeClock:
 
 def test_ten_per_second_then_waits_for_the_window() -> None:
     clock = FakeClock()
-    limiter = RateLimiter(clock=clock, sleep=clock.sleep)
+    limiter = RateLimiter(SERVICE_LIMITS, clock=clock, sleep=clock.sleep)
     for _ in range(10):
         assert limiter.acquire() == 0
     assert limiter.wait_time() == 1.0
@@ -34,9 +35,27 @@ def test_ten_per_second_then_waits_for_the_window() -> None:
     assert clock.now == 1001.0
 
 
+def test_client_keeps_a_margin_below_the_service_limit() -> None:
+    """Sends paced by the client's windows still fit the service's windows when each request
+    is delayed by a different network jitter of up to 90 ms."""
+    clock = FakeClock()
+    limiter = RateLimiter(clock=clock, sleep=clock.sleep)  # the client's default windows
+    sent = []
+    for _ in range(130):
+        limiter.acquire()
+        sent.append(clock.now)
+    rng = random.Random(5)
+    arrivals = sorted(t + rng.uniform(0.0, 0.09) for t in sent)
+    arrival_clock = FakeClock()
+    service = RateLimiter(SERVICE_LIMITS, clock=arrival_clock, sleep=arrival_clock.sleep)
+    for t in arrivals:
+        arrival_clock.now = t
+        assert service.try_acquire() == 0  # the service never sees too many
+
+
 def test_sixty_per_minute() -> None:
     clock = FakeClock()
-    limiter = RateLimiter(clock=clock, sleep=clock.sleep)
+    limiter = RateLimiter(SERVICE_LIMITS, clock=clock, sleep=clock.sleep)
     sent_at = []
     for _ in range(75):
         limiter.acquire()

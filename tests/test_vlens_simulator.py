@@ -11,7 +11,7 @@ import requests
 from PIL import Image
 
 from components.vlens import VlensClient
-from components.vlens.simulator import Simulator, embedded_simulator
+from components.vlens.simulator import Scenario, Simulator, embedded_simulator
 from components.vlens.simulator.options import parse_scenario
 from tests.conftest import Jpegs
 
@@ -105,8 +105,29 @@ def test_embedded_simulator_is_a_process_wide_singleton(jpegs: Jpegs) -> None:
 
 def test_scenario_from_command_line_options() -> None:
     scenario = parse_scenario(["--latency", "0.2", "--fail", "verify/id/front:503:2",
-                               "--force", "liveness:4206", "--aml-match", "--token-ttl", "60"])
+                               "--force", "liveness:4206", "--aml-match", "--token-ttl", "60",
+                               "--rate-limit"])
     assert scenario.latency_s == 0.2 and scenario.aml_match and scenario.token_ttl_s == 60
+    assert scenario.rate_limit and not scenario.spoof
     assert scenario.faults[0].path == "verify/id/front" and scenario.faults[0].times == 2
     assert scenario.forced_errors["liveness"].code == 4206
 
+
+
+def test_service_rate_limit_and_the_client_staying_under_it(
+    start_simulator: Callable[..., Simulator], client_for: ClientFor
+) -> None:
+    unpaced = start_simulator(Scenario(rate_limit=True))
+    login_body = {"tenancyName": "demo", "userNameOrEmailAddress": "demo-operator",
+                  "password": "demo-password"}
+    answers = [post(unpaced, "/api/credentials/Login", login_body) for _ in range(11)]
+    assert [a.status_code for a in answers[:10]] == [200] * 10
+    assert answers[10].status_code == 429 and int(answers[10].headers["Retry-After"]) >= 1
+
+    paced = start_simulator(Scenario(rate_limit=True))
+    client = client_for(paced)
+    for _ in range(12):
+        client.login()
+    assert paced.state.rate_limited == 0  # the client's limiter kept every request in bounds
+    arrivals = [r.received_at for r in paced.requests]
+    assert len(arrivals) == 12 and arrivals[10] - arrivals[0] >= 1.0

@@ -1,7 +1,9 @@
 """Client-side rate limiter: keeps each tenant within Vlens' 10 requests/s and 60 requests/min.
 
 Sliding windows over the send times of the last minute, so no window of any alignment ever holds
-more than the limit. One limiter per (base_url, tenant), shared by every session in the process.
+more than the limit. The client's windows are a little longer than the service's (1.1 s, 61 s) so
+that requests bunched up by network jitter still arrive within the limit. One limiter per
+(base_url, tenant), shared by every session in the process.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from collections.abc import Callable
 
 PER_SECOND = 10
 PER_MINUTE = 60
+SERVICE_LIMITS = ((PER_SECOND, 1.0), (PER_MINUTE, 60.0))  # what Vlens enforces
+CLIENT_LIMITS = ((PER_SECOND, 1.1), (PER_MINUTE, 61.0))  # what we keep to (jitter margin)
 
 
 class RateLimiter:
@@ -20,7 +24,7 @@ class RateLimiter:
 
     def __init__(
         self,
-        limits: tuple[tuple[int, float], ...] = ((PER_SECOND, 1.0), (PER_MINUTE, 60.0)),
+        limits: tuple[tuple[int, float], ...] = CLIENT_LIMITS,
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
@@ -36,6 +40,15 @@ class RateLimiter:
         """Seconds until one more request may go out (0 when it may go now)."""
         with self._lock:
             return self._wait_locked(self._clock())
+
+    def try_acquire(self) -> float:
+        """Record a request if one may go now and return 0; else return the seconds to wait."""
+        with self._lock:
+            now = self._clock()
+            wait = self._wait_locked(now)
+            if wait <= 0:
+                self._sent.append(now)
+            return max(0.0, wait)
 
     def acquire(self) -> float:
         """Block until a request may be sent, record it, and return the seconds waited."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import math
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -135,6 +136,11 @@ class _Simulator:
                 received_at=time.monotonic()))
             if self.scenario.latency_s:
                 await asyncio.sleep(self.scenario.latency_s)
+            if self.scenario.rate_limit:
+                wait = self.state.over_rate_limit()
+                if wait > 0:
+                    return envelope(code=429, message="Too many requests", status=429,
+                                    headers={"Retry-After": str(math.ceil(wait))})
             fault = self.state.next_fault(request.url.path)
             if fault is not None:
                 if fault.delay_s:

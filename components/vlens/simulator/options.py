@@ -33,6 +33,7 @@ def add_scenario_arguments(parser: argparse.ArgumentParser) -> None:
         ("--services-in-data", "nest `services` inside `data`"),
         ("--lowercase-keys", "use lower-case service keys (validations, aml, src)"),
         ("--no-image-checks", "skip card and face detection"),
+        ("--rate-limit", "answer 429 beyond 10 requests/s or 60/min, as Vlens does"),
     ):
         group.add_argument(flag, action="store_true", help=help_text)
 
@@ -58,6 +59,7 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario:
         src_invalid=args.src_invalid, authority_unverified=args.authority_unverified,
         validation_errors=args.validation_errors, services_in_data=args.services_in_data,
         lowercase_keys=args.lowercase_keys, check_images=not args.no_image_checks,
+        rate_limit=args.rate_limit,
     )
 
 

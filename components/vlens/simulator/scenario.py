@@ -60,6 +60,7 @@ class Scenario:
     services_in_data: bool = False  # nest `services` inside `data` instead of beside it
     lowercase_keys: bool = False  # `validations`/`aml`/`src` instead of the documented casing
     check_images: bool = True  # decode images and look for cards and faces
+    rate_limit: bool = False  # answer 429 beyond Vlens' 10 requests/s and 60/min
     api_key: str = field(default=DEMO_API_KEY, repr=False)
     tenancy_name: str = DEMO_TENANT
     username: str = DEMO_USERNAME

@@ -11,6 +11,7 @@ from collections import OrderedDict, deque
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..ratelimit import SERVICE_LIMITS, RateLimiter
 from .scenario import Fault, ForcedError, Scenario
 
 MAX_TRANSACTIONS = 100  # oldest are forgotten (images stay in memory only)
@@ -73,6 +74,8 @@ class SimulatorState:
         self.users: dict[str, User] = {}
         self.otp_requests: dict[str, str] = {}  # request id -> phone number
         self.requests: deque[RecordedRequest] = deque(maxlen=MAX_RECORDED)
+        self.rate_limiter = RateLimiter(SERVICE_LIMITS)  # one tenant: the scenario's
+        self.rate_limited = 0  # 429s answered because of it
         self._fault_left = [fault.times for fault in scenario.faults]
         self._forced_left: dict[str, int | None] = {
             step: err.times for step, err in scenario.forced_errors.items()
@@ -83,6 +86,14 @@ class SimulatorState:
     def record(self, request: RecordedRequest) -> None:
         with self.lock:
             self.requests.append(request)
+
+    def over_rate_limit(self) -> float:
+        """Seconds the caller must wait when this request exceeds Vlens' limits, else 0."""
+        wait = self.rate_limiter.try_acquire()
+        if wait > 0:
+            with self.lock:
+                self.rate_limited += 1
+        return wait
 
     def next_fault(self, path: str) -> Fault | None:
         with self.lock:
