@@ -92,6 +92,7 @@ def test_persistent_429_gives_up_after_three_attempts(start_simulator: Start,
     outcome = run_verification(client, images)
     assert outcome.verdict is Verdict.INCOMPLETE
     assert isinstance(outcome.error, VlensRateLimitedError)
+    assert "try again in 60 s" in str(outcome.error)  # no Retry-After given: a minute
     assert len(simulator.requests_to(FRONT)) == 3
     # Two injected 429s remain: the next run's first attempt meets one, its retry the other.
     retry = run_verification(client, outcome.images, previous=outcome)
@@ -127,6 +128,17 @@ def test_unreachable_service_is_a_network_error(client_for: ClientFor, simulator
     assert isinstance(outcome.error, VlensNetworkError)
     assert not isinstance(outcome.error, VlensTimeoutError)
     assert "3 attempts" in str(outcome.error) and outcome.images is images
+
+
+def test_long_retry_after_is_reported_not_waited(start_simulator: Start, client_for: ClientFor,
+                                                 images: VerificationImages) -> None:
+    simulator = start_simulator(Scenario(faults=(Fault(FRONT, status=429, retry_after="120"),)))
+    started = time.monotonic()
+    outcome = run_verification(client_for(simulator), images)
+    assert time.monotonic() - started < 5
+    assert isinstance(outcome.error, VlensRateLimitedError)
+    assert "try again in 120 s" in str(outcome.error)
+    assert len(simulator.requests_to(FRONT)) == 1
 
 
 def test_html_instead_of_json(start_simulator: Start, client_for: ClientFor,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import math
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -372,10 +373,11 @@ class VlensClient:
         names a specific Vlens code (e.g. 7001) is returned too: the code says what to do.
         """
         if reply.status == 429:
+            wait = math.ceil(reply.retry_after_s) if reply.retry_after_s is not None else 60
             raise VlensRateLimitedError(
-                "Vlens is limiting the request rate; wait a minute before trying again",
+                f"Vlens is limiting the request rate; try again in {wait} s",
                 code=429, request_id=reply.request_id,
-                message_ar="تحد خدمة Vlens من عدد الطلبات؛ انتظر دقيقة ثم حاول مرة أخرى")
+                message_ar=f"تحد خدمة Vlens من عدد الطلبات؛ حاول مرة أخرى بعد {wait} ثانية")
         if reply.body is None:
             if reply.status in _BODYLESS_CODES:
                 return Envelope(reply.status, None, reply.status, None, None, {}, reply.request_id)
