@@ -219,3 +219,14 @@ def test_token_is_shared_across_clients_and_threads(
     assert len(simulator.requests_to("id/front")) == 6
     tokens = {r.headers["authorization"] for r in simulator.requests_to("id/front")}
     assert len(tokens) == 1
+
+
+def test_wrong_api_key_on_a_key_only_step(simulator: Simulator,
+                                          client_for: Callable[..., VlensClient],
+                                          jpegs: Jpegs) -> None:
+    client = client_for(simulator, api_key="not-the-key")
+    with pytest.raises(VlensAuthError) as caught:
+        client.verify_id_front(jpegs.id_front, key_only=True)
+    assert caught.value.code == 401 and "API key" in str(caught.value)
+    assert "not-the-key" not in str(caught.value)
+    assert len(simulator.requests_to("/v1/ocr/id/front")) == 1  # nothing to log in again with

@@ -357,6 +357,8 @@ class VlensClient:
         code = _envelope_code(reply) or reply.status
         if path == LOGIN:
             message = "Vlens refused the app's API key, tenant, username or password"
+        elif auth is _Auth.KEY_ONLY:
+            message = "Vlens refused the app's API key or tenant name"
         elif auth is _Auth.END_USER:
             message = "Vlens refused the customer's session; they need to sign in again"
         elif self.config.uses_login:
