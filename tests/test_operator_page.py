@@ -239,3 +239,15 @@ def test_single_sign_on_admits_only_listed_operators(verified: Verified) -> None
     at.run()
     assert lookup_form_shown(at)
     assert "Signed in (alice@example.com)" in texts(at)
+
+
+def test_sign_out_locks_the_page_and_forgets_what_was_shown(verified: Verified) -> None:
+    link(verified)
+    at = unlock(password_page(verified.simulator))
+    at.text_input(key="operator_lookup_value").input(PHONE)
+    at = click(at, "Find images")
+    assert "6 image(s) on file" in texts(at)
+    at = click(at, "Sign out")
+    assert not lookup_form_shown(at)
+    assert any(t.key == "operator_password" for t in at.text_input)
+    assert "image(s) on file" not in texts(at)

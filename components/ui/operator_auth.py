@@ -115,8 +115,9 @@ def require_operator() -> str:
 
 
 def sign_out() -> None:
+    """Lock the page again for this browser session (and end the SSO login, if any)."""
     st.session_state.pop(UNLOCKED_KEY, None)
-    if _secrets() is not None and _section(_secrets(), "auth") and st.user.get("is_logged_in"):
+    if operator_access(_secrets()).mode is AuthMode.OIDC and st.user.get("is_logged_in"):
         st.logout()
 
 
