@@ -9,7 +9,7 @@ import zlib
 import cv2
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from PIL import Image
 
@@ -90,6 +90,8 @@ def test_limits_are_clamped_to_the_service_maximum() -> None:
     budget=st.integers(8_000, 600_000),
     sigma=st.floats(0, 12),
 )
+@example(width=1268, height=631, budget=8_000, sigma=0.0)  # tiles at the edge (a fixed bug)
+@example(width=1600, height=64, budget=8_000, sigma=12.0)  # an extreme strip, tiny budget
 def test_output_always_decodes_under_budget_and_keeps_orientation(
     width: int, height: int, budget: int, sigma: float
 ) -> None:

@@ -16,7 +16,9 @@ import hashlib
 import io
 import math
 import warnings
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from functools import cache
 
 import cv2
 import numpy as np
@@ -167,36 +169,56 @@ def _highest_quality_under(
 ) -> EncodedImage | None:
     """Highest quality in ``lowest..MAX_QUALITY`` under the budget; None if ``lowest`` is too big.
 
-    Size grows with quality. Large images start from a guess made on full-resolution tiles and
-    gallop from there, so a 12 MP photo costs two or three full encodes instead of seven.
+    Size grows with quality. The search starts from a guess (made on full-resolution tiles for
+    large images) and probes two qualities per round on two threads (OpenCV releases the GIL
+    while encoding), so a 12 MP photo usually costs one or two rounds of full encodes.
     """
-    encoded: dict[int, bytes] = {}
-
-    def fits(quality: int) -> bool:
-        if quality not in encoded:
-            encoded[quality] = _encode(image, quality)
-        return len(encoded[quality]) < max_bytes
-
+    sizes: dict[int, bytes] = {}
+    good: int | None = None  # highest quality known to fit
+    bad: int | None = None  # lowest quality known not to fit
     guess = _guess_quality(image, max_bytes, lowest)
-    if fits(guess):
-        good, step = guess, 1
-        while good < MAX_QUALITY and fits(min(MAX_QUALITY, good + step)):
-            good, step = min(MAX_QUALITY, good + step), step * 2
-        bad = min(MAX_QUALITY, good + step) if good < MAX_QUALITY else MAX_QUALITY + 1
-    else:
-        bad, step = guess, 1
-        while bad > lowest and not fits(max(lowest, bad - step)):
-            bad, step = max(lowest, bad - step), step * 2
-        if bad == lowest:
-            return None
-        good = max(lowest, bad - step)
-    while bad - good > 1:  # invariant: good fits, bad does not
-        middle = (good + bad) // 2
-        if fits(middle):
-            good = middle
-        else:
-            bad = middle
-    return EncodedImage(encoded[good], image.shape[1], image.shape[0], good)
+    probes = [guess, guess + 1] if guess < MAX_QUALITY else [guess]
+    while probes:
+        for quality, jpeg in zip(probes, _encode_many(image, probes), strict=True):
+            sizes[quality] = jpeg
+            if len(jpeg) < max_bytes:
+                good = quality if good is None else max(good, quality)
+            else:
+                bad = quality if bad is None else min(bad, quality)
+        probes = _next_probes(good, bad, lowest)
+    if good is None:
+        return None
+    return EncodedImage(sizes[good], image.shape[1], image.shape[0], good)
+
+
+def _next_probes(good: int | None, bad: int | None, lowest: int) -> list[int]:
+    """Up to two qualities to try next, or none when the answer is known."""
+    if good is None:  # everything tried was too big: step down, faster and faster
+        assert bad is not None
+        if bad <= lowest:
+            return []
+        return sorted({max(lowest, bad - 1), max(lowest, bad - 4)})
+    if bad is None:  # everything tried fits: step up
+        if good >= MAX_QUALITY:
+            return []
+        return sorted({min(MAX_QUALITY, good + 1), min(MAX_QUALITY, good + 3)})
+    gap = bad - good
+    if gap <= 1:
+        return []
+    if gap == 2:
+        return [good + 1]
+    return sorted({good + gap // 3, good + (2 * gap) // 3} - {good, bad})
+
+
+def _encode_many(image: np.ndarray, qualities: list[int]) -> list[bytes]:
+    if len(qualities) == 1:
+        return [_encode(image, qualities[0])]
+    return list(_pool().map(lambda quality: _encode(image, quality), qualities))
+
+
+@cache
+def _pool() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=2, thread_name_prefix="jpeg-encode")
 
 
 def _guess_quality(image: np.ndarray, max_bytes: int, lowest: int) -> int:
@@ -223,9 +245,9 @@ def _estimated_size(image: np.ndarray, quality: int) -> float | None:
     height, width = image.shape[:2]
     if width * height <= 2 * _SAMPLE_PIXELS:
         return None
-    side = int(math.sqrt(_SAMPLE_PIXELS / 4))
-    xs = (width // 4 - side // 2, 3 * width // 4 - side // 2)
-    ys = (height // 4 - side // 2, 3 * height // 4 - side // 2)
+    side = min(int(math.sqrt(_SAMPLE_PIXELS / 4)), width // 2, height // 2)
+    xs = (max(0, width // 4 - side // 2), min(width - side, 3 * width // 4 - side // 2))
+    ys = (max(0, height // 4 - side // 2), min(height - side, 3 * height // 4 - side // 2))
     sample_bytes = sum(len(_encode(image[y:y + side, x:x + side], quality))
                        for x in xs for y in ys)
     return sample_bytes * (width * height) / (4 * side * side)
