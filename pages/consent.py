@@ -22,6 +22,7 @@ st.write(t("consent.camera"))
 agreed = st.checkbox(t("consent.checkbox"), key="consent_checkbox",
                      value=session.consent_given())
 if not agreed:
+    session.withdraw_consent()  # unticking takes the consent back
     st.caption(t("consent.required"))
 
 back, forward = st.columns(2)

@@ -94,9 +94,11 @@ def _actions(outcome: VerificationOutcome) -> None:
         if outcome.verdict is not Verdict.VERIFIED and sent is not None:
             retry = st.button(t("results.retry"), key="retry_submission", type="primary")
         if st.button(t("results.start_over"), key="start_over"):
+            capture_state.stop_camera_analysis()
             session.clear_attempt()
             navigation.go("capture")
         if st.button(t("results.delete"), key="delete_data"):
+            capture_state.stop_camera_analysis()
             session.delete_everything()
             session.flash("consent.deleted")
             navigation.go("consent")

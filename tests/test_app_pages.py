@@ -30,7 +30,7 @@ def test_language_page_offers_both_languages_and_leads_to_consent() -> None:
 
 
 def test_consent_is_required_before_anything_else() -> None:
-    with simulator():
+    with simulator(), fake_camera():
         at = AppTest.from_file(APP, default_timeout=60).run()
         at.button(key="language_en").click().run()
         assert at.button(key="consent_continue").disabled
@@ -43,6 +43,13 @@ def test_consent_is_required_before_anything_else() -> None:
         at.button(key="go_consent").click().run()
         at.checkbox(key="consent_checkbox").check().run()
         assert not at.button(key="consent_continue").disabled
+        at.button(key="consent_continue").click().run()
+        assert at.title[0].value == "Take your photos"
+        # Unticking on the consent page takes the consent back: the camera is closed again.
+        visit(at, "pages/consent.py")
+        at.checkbox(key="consent_checkbox").uncheck().run()
+        visit(at, "pages/capture.py")
+        assert at.info[0].value == "Please read and accept the consent first."
 
 
 def test_capture_page_wires_the_camera_for_phones_and_tests() -> None:

@@ -120,3 +120,10 @@ def retake(step: str) -> None:
         session.attempt_pop("camera_cache")
     else:
         _settle(current_set().without(step))
+
+
+def stop_camera_analysis() -> None:
+    """Stop this session's analysis thread (before its captures are forgotten)."""
+    callback: FrameCallback | None = session.attempt_pop("frame_callback")
+    if callback is not None:
+        callback.close()

@@ -21,6 +21,10 @@ def give_consent() -> None:
     st.session_state[CONSENT] = True
 
 
+def withdraw_consent() -> None:
+    st.session_state[CONSENT] = False
+
+
 def attempt_get(name: str, default: Any = None) -> Any:
     """A value of the current verification attempt (captures, engine, outcome, …)."""
     return st.session_state.get(_ATTEMPT_PREFIX + name, default)
