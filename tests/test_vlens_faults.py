@@ -165,7 +165,6 @@ def test_html_bad_gateway_is_retried_then_reported(start_simulator: Start, clien
     ("id_back", BACK, 3011, Verdict.NOT_VERIFIED, ErrorCategory.RETAKE_CARD, Retake.ID_BACK),
     ("id_front", FRONT, 4002, Verdict.INCOMPLETE, ErrorCategory.ACCOUNT, None),
     ("id_back", BACK, 5000, Verdict.INCOMPLETE, ErrorCategory.SERVICE, None),
-    ("id_front", FRONT, 401, Verdict.INCOMPLETE, ErrorCategory.AUTH, None),
 ])
 def test_http_200_error_code_of_each_category(
     start_simulator: Start, client_for: ClientFor, images: VerificationImages, step: str,
@@ -185,6 +184,27 @@ def test_http_200_error_code_of_each_category(
     assert outcome.images is images
     earlier = {s for s in VerifyStep if list(VerifyStep).index(s) < list(VerifyStep).index(failed)}
     retry_succeeds(client, outcome, simulator, reused=earlier)
+
+
+def test_http_200_auth_code_logs_in_again_once(start_simulator: Start, client_for: ClientFor,
+                                               images: VerificationImages) -> None:
+    simulator = start_simulator(Scenario(forced_errors={"id_back": ForcedError(403, times=1)}))
+    outcome = run_verification(client_for(simulator), images)
+    assert outcome.verdict is Verdict.VERIFIED
+    assert len(simulator.requests_to("Login")) == 2 and len(simulator.requests_to(BACK)) == 2
+
+
+def test_http_200_auth_code_persisting_is_an_auth_error(start_simulator: Start,
+                                                        client_for: ClientFor,
+                                                        images: VerificationImages) -> None:
+    simulator = start_simulator(Scenario(forced_errors={"id_front": ForcedError(401)}))
+    client = client_for(simulator)
+    outcome = run_verification(client, images)
+    assert outcome.verdict is Verdict.INCOMPLETE and outcome.failed_step is VerifyStep.ID_FRONT
+    assert isinstance(outcome.error, VlensAuthError) and outcome.error.code == 401
+    assert outcome.problem is not None and outcome.problem.category is ErrorCategory.AUTH
+    assert len(simulator.requests_to("Login")) == 2 and len(simulator.requests_to(FRONT)) == 2
+    assert outcome.images is images
 
 
 def test_error_code_in_http_422_body(start_simulator: Start, client_for: ClientFor,

@@ -344,7 +344,7 @@ class VlensClient:
             reply = self._transport.send(
                 method, path, headers=self._headers(request_id, token, body is not None),
                 request_id=request_id, body=body, params=params, resend_safe=resend_safe)
-            if reply.status not in (401, 403):
+            if not _refused(reply):
                 return reply
             if auth is _Auth.SERVICE and not second_try and self._tokens.invalidate(token or ""):
                 log.info("vlens %s: token refused (HTTP %d); logging in again (request %s)",
@@ -357,6 +357,8 @@ class VlensClient:
         code = _envelope_code(reply) or reply.status
         if path == LOGIN:
             message = "Vlens refused the app's API key, tenant, username or password"
+        elif path == REFRESH:
+            message = "Vlens refused to refresh the app's token"
         elif auth is _Auth.KEY_ONLY:
             message = "Vlens refused the app's API key or tenant name"
         elif auth is _Auth.END_USER:
@@ -442,6 +444,13 @@ class VlensClient:
             user=dict(user) if isinstance(user, Mapping) else {},
             raw=env.raw,
         )
+
+
+def _refused(reply: HttpReply) -> bool:
+    """Credentials or token refused: HTTP 401/403, or HTTP 200 carrying error_code 401/403."""
+    if reply.status in (401, 403):
+        return True
+    return reply.status == 200 and _envelope_code(reply) in (401, 403)
 
 
 def _envelope_code(reply: HttpReply) -> int | None:
