@@ -14,7 +14,8 @@ class Service:
 
     def __init__(self, ttl: float = 100.0, refresh_fails: bool = False) -> None:
         self.ttl, self.refresh_fails = ttl, refresh_fails
-        self.logins, self.refreshes = 0, []
+        self.logins = 0
+        self.refreshes: list[str] = []
         self._numbers = itertools.count(1)
 
     def login(self) -> TokenGrant:

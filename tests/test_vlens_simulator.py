@@ -28,6 +28,7 @@ def test_image_formats_and_limits(simulator: Simulator, client_for: ClientFor,
                                   jpegs: Jpegs) -> None:
     client = client_for(simulator)
     front_bgr = cv2.imdecode(np.frombuffer(jpegs.id_front, np.uint8), cv2.IMREAD_COLOR)
+    assert front_bgr is not None
     png = cv2.imencode(".png", front_bgr)[1].tobytes()
     assert client.verify_id_front(png).error_code is None  # PNG is accepted
 
