@@ -86,6 +86,14 @@ def launch_browser(playwright: Playwright) -> Iterator[LaunchBrowser]:
 
 
 @pytest.fixture
+def clip_file(tmp_path: Path) -> Iterator[Path]:
+    """Where a test writes its camera clip (tens of MB); removed after the test."""
+    path = tmp_path / "camera.y4m"
+    yield path
+    path.unlink(missing_ok=True)
+
+
+@pytest.fixture
 def shots(request: pytest.FixtureRequest) -> Iterator[StepShots]:
     """Per-step screenshots in artifacts/screenshots/<test name>/; one more if the test fails."""
     recorder = StepShots(ARTIFACTS / "screenshots" / request.node.name)

@@ -64,9 +64,9 @@ def open_capture_page(page: Page, url: str, shots: StepShots) -> WebrtcCamera:
 
 
 def test_full_flow_from_camera_to_results(
-    launch_browser: LaunchBrowser, app_server: StreamlitServer, shots: StepShots, tmp_path: Path
+    launch_browser: LaunchBrowser, app_server: StreamlitServer, shots: StepShots, clip_file: Path
 ) -> None:
-    clip = write_flow_clip(tmp_path / "flow.y4m", seconds_per_step=SECONDS_PER_STEP)
+    clip = write_flow_clip(clip_file, seconds_per_step=SECONDS_PER_STEP)
     page = shots.watch(launch_browser(clip).new_page(viewport=VIEWPORT))
     camera = open_capture_page(page, app_server.url, shots)
 
@@ -135,9 +135,9 @@ def check_verified_results(page: Page) -> None:
 
 
 def test_two_faces_are_never_captured_and_the_customer_is_told_why(
-    launch_browser: LaunchBrowser, app_server: StreamlitServer, shots: StepShots, tmp_path: Path
+    launch_browser: LaunchBrowser, app_server: StreamlitServer, shots: StepShots, clip_file: Path
 ) -> None:
-    clip = write_flow_clip(tmp_path / "two.y4m", seconds_per_step=SECONDS_PER_STEP, two_faces=True)
+    clip = write_flow_clip(clip_file, seconds_per_step=SECONDS_PER_STEP, two_faces=True)
     page = shots.watch(launch_browser(clip).new_page(viewport=VIEWPORT))
     camera = open_capture_page(page, app_server.url, shots)
 

@@ -32,9 +32,9 @@ MARKER_RGB_JS = """v => {
 
 
 def test_fake_camera_round_trips_through_the_server(
-    launch_browser: LaunchBrowser, smoke_server: StreamlitServer, shots: StepShots, tmp_path: Path
+    launch_browser: LaunchBrowser, smoke_server: StreamlitServer, shots: StepShots, clip_file: Path
 ) -> None:
-    clip = write_face_clip(tmp_path / "face.y4m", seconds=2.0)
+    clip = write_face_clip(clip_file, seconds=2.0)
     page = shots.watch(launch_browser(clip).new_page(viewport={"width": 1000, "height": 900}))
     page.goto(smoke_server.url)
     page.wait_for_selector(WEBRTC_IFRAME, timeout=30_000)
