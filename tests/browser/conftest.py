@@ -9,7 +9,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Playwright, sync_playwright
 
-from tests.browser.chromium import launch_with_camera, require_chromium_executable
+from tests.browser.chromium import (
+    browser_unavailable,
+    launch_with_camera,
+    require_chromium_executable,
+)
 from tests.browser.screenshots import StepShots
 from tests.browser.server import REPO_ROOT, StreamlitServer
 
@@ -66,8 +70,15 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitSe
 def playwright() -> Iterator[Playwright]:
     """Playwright's driver; checks first that a Chromium executable is there at all."""
     require_chromium_executable()
-    with sync_playwright() as instance:
+    try:
+        manager = sync_playwright()
+        instance = manager.start()
+    except Exception as exc:  # the driver is missing or cannot run here
+        browser_unavailable(f"Playwright's driver did not start: {exc}")
+    try:
         yield instance
+    finally:
+        manager.__exit__(None, None, None)
 
 
 @pytest.fixture
