@@ -17,6 +17,17 @@ _RTL_CSS: Final = """
   direction: rtl;
   text-align: right;
 }
+/* Streamlit aligns each element's text to the left explicitly: flip it too. */
+[data-testid="stMainBlockContainer"] [data-testid="stElementContainer"],
+[data-testid="stMainBlockContainer"] [data-testid="stMarkdownContainer"],
+[data-testid="stMainBlockContainer"] [data-testid="stMarkdownContainer"] * {
+  text-align: right !important;
+}
+[data-testid="stMainBlockContainer"] [data-testid="stMarkdownContainer"] :is(ul, ol) {
+  padding-left: 0;
+  padding-right: 1.5em;
+  margin-left: 0;
+}
 </style>
 """
 
