@@ -168,6 +168,8 @@ STRINGS: dict[str, str] = {
     "review.status_failed": "تعذّر إكمال التحقق",
     "review.step_started": "{name}: جارٍ الإرسال…",
     "review.step_finished": "{name}: تم",
+    "review.step_reused": "{name}: مقبولة من قبل، ولم تُرسل مرة أخرى",
+    "review.step_checks_failed": "لم تجتز بعض الفحوصات",
     "review.step_error": "{name}: {message}",
     "api_step.id_front": "قراءة وجه البطاقة",
     "api_step.id_back": "قراءة ظهر البطاقة",

@@ -177,6 +177,8 @@ STRINGS: dict[str, str] = {
     "review.status_failed": "Verification could not be completed",
     "review.step_started": "{name}: sending…",
     "review.step_finished": "{name}: done",
+    "review.step_reused": "{name}: already accepted, not sent again",
+    "review.step_checks_failed": "some checks did not pass",
     "review.step_error": "{name}: {message}",
     "api_step.id_front": "Reading the front of your ID",
     "api_step.id_back": "Reading the back of your ID",

@@ -14,6 +14,7 @@ from components.vlens import (
     StepPhase,
     VerificationOutcome,
     VlensClient,
+    describe_error,
     run_verification,
 )
 
@@ -38,12 +39,12 @@ def _describe(event: StepEvent) -> str:
         if event.error is not None:
             message = event.error.info(event.step.value).message[language]
         elif event.result is not None and event.result.error_code is not None:
-            from components.vlens import describe_error
-
             message = describe_error(event.result.error_code, event.step.value).message[language]
         else:
-            message = t("verdict.not_verified.title")
+            message = t("review.step_checks_failed")
         return t("review.step_error", name=name, message=message)
+    if event.phase is StepPhase.REUSED:
+        return t("review.step_reused", name=name)
     return t("review.step_finished", name=name)
 
 
