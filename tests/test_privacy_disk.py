@@ -197,18 +197,30 @@ def _harmless(call: str) -> bool:
     return opening and not any(flag in call for flag in ("O_WRONLY", "O_RDWR", "O_CREAT"))
 
 
-def test_cli_demo_run_leaves_disk_untouched(tmp_path: Path) -> None:
-    if not (REPO_ROOT / "components" / "cli.py").exists():
-        pytest.skip("components/cli.py is not there yet")
-    inputs = tmp_path / "in"
-    inputs.mkdir()
-    files = {
+def write_inputs(folder: Path) -> dict[str, list[str]]:
+    """Input files for both CLI commands (written before anything is watched)."""
+    folder.mkdir()
+    photos = {
         "front.jpg": imagery.card_in_frame(imagery.id_card_front()),
         "back.jpg": imagery.card_in_frame(imagery.id_card_back(), seed=1),
         **{f"face{i}.jpg": imagery.face_frame(seed=i) for i in (1, 2, 3)},
     }
-    for name, bgr in files.items():
-        (inputs / name).write_bytes(imagery.jpeg(bgr))
+    for name, bgr in photos.items():
+        (folder / name).write_bytes(imagery.jpeg(bgr))
+    clip = clips.write_flow_clip(folder / "flow.y4m", seconds_per_step=4.0)
+    return {
+        "files": ["files", "--front", str(folder / "front.jpg"), "--back",
+                  str(folder / "back.jpg"), "--faces",
+                  *(str(folder / f"face{i}.jpg") for i in (1, 2, 3))],
+        "video": ["video", str(clip)],
+    }
+
+
+@pytest.mark.parametrize("command", ["files", "video"])
+def test_cli_demo_run_leaves_disk_untouched(tmp_path: Path, command: str) -> None:
+    """``files``: compression, client, simulator. ``video``: the capture engine over a clip too."""
+    inputs = tmp_path / "in"
+    args = [*write_inputs(inputs)[command], "--demo", "--json"]
     before = tree(inputs)
     work, tmp, home = (tmp_path / name for name in ("cwd", "tmp", "home"))
     for folder in (work, tmp, home):
@@ -216,17 +228,14 @@ def test_cli_demo_run_leaves_disk_untouched(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("VLENS_")}
     env.update(TMPDIR=str(tmp), HOME=str(home), PYTHONDONTWRITEBYTECODE="1",
                PYTHONPATH=str(REPO_ROOT))
-    args = ["files", "--front", str(inputs / "front.jpg"), "--back", str(inputs / "back.jpg"),
-            "--faces", *(str(inputs / f"face{i}.jpg") for i in (1, 2, 3)), "--demo", "--json"]
-    command = [sys.executable, "-c", WATCHED_CLI, *args]
+    argv = [sys.executable, "-c", WATCHED_CLI, *args]
     trace = tmp_path / "strace.log"
     strace = shutil.which("strace")
     if strace:
-        command = [strace, "-f", "-qq", "-o", str(trace), "-e",
-                   "trace=open,openat,creat,rename,renameat,renameat2,link,linkat,symlink,"
-                   "symlinkat,mkdir,mkdirat,unlink,unlinkat,truncate", *command]
-    done = subprocess.run(command, cwd=work, env=env, capture_output=True, text=True,
-                          timeout=240)
+        argv = [strace, "-f", "-qq", "-o", str(trace), "-e",
+                "trace=open,openat,creat,rename,renameat,renameat2,link,linkat,symlink,"
+                "symlinkat,mkdir,mkdirat,unlink,unlinkat,truncate", *argv]
+    done = subprocess.run(argv, cwd=work, env=env, capture_output=True, text=True, timeout=240)
     assert done.returncode == 0, done.stderr[-2000:]
     assert '"verified": true' in done.stdout
     assert [line for line in done.stderr.splitlines() if line.startswith("WRITE-EVENT")] == []
@@ -234,5 +243,7 @@ def test_cli_demo_run_leaves_disk_untouched(tmp_path: Path) -> None:
     assert tree(inputs) == before
     if strace:
         traced = trace.read_text()
-        assert str(inputs / "front.jpg") in traced  # the trace saw the CLI read its input
+        first_input = args[2] if command == "files" else args[1]
+        assert first_input in traced  # the trace saw the CLI read its input
+        # Every path, the working tree included: not one file created, written or removed.
         assert strace_writes(trace) == []
