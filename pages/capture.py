@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import html
+from typing import Any
 
 import streamlit as st
 
 from components.ui import capture_state, navigation, session
-from components.ui.camera import live_camera
+from components.ui.camera import live_camera, picture_missing
 from components.ui.captured import FACES_NEEDED, STEP_ORDER
 from components.ui.i18n import t
 from components.ui.upload import upload_fallback
@@ -30,10 +31,13 @@ def _hint_box(text: str) -> None:
 
 
 @st.fragment(run_every=0.5)
-def capture_status() -> None:
+def capture_status(stream: Any) -> None:
     """Polls the engine twice a second: step, hint, face progress, manual capture, checklist."""
     engine = capture_state.engine()
     state = engine.snapshot()
+    started = bool(stream.state.playing or stream.state.signalling)  # Start was pressed
+    if picture_missing(started, state.analysed_frames):
+        st.warning(t("capture.no_picture"))
     merged = capture_state.current_set(state)
     missing = merged.missing()
     if not missing:
@@ -69,7 +73,7 @@ def capture_status() -> None:
 video, status = st.columns([3, 2], gap="medium")
 with video:
     st.caption(t("capture.camera_help"))
-    live_camera(capture_state.frame_callback())
+    stream = live_camera(capture_state.frame_callback())
 upload_fallback()  # shown under the camera, handled first so the status below is current
 with status:
-    capture_status()
+    capture_status(stream)

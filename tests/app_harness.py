@@ -39,10 +39,11 @@ class FakeStreamer:
 
     calls: list[dict[str, Any]] = field(default_factory=list)
     frame_index: int = 0
+    playing: bool = False  # whether the customer has pressed Start
 
     def __call__(self, **kwargs: Any) -> Any:
         self.calls.append(kwargs)
-        return SimpleNamespace(state=SimpleNamespace(playing=True, signalling=False))
+        return SimpleNamespace(state=SimpleNamespace(playing=self.playing, signalling=False))
 
     @property
     def last(self) -> dict[str, Any]:

@@ -135,3 +135,16 @@ def test_review_and_results_say_what_to_do_when_nothing_is_there_yet() -> None:
         assert at.title[0].value == "Take your photos"
         visit(at, "pages/results.py")
         assert at.info[0].value == "No verification has been run yet."
+
+
+def test_a_connected_camera_that_delivers_no_picture_is_pointed_to_the_upload() -> None:
+    with simulator(), fake_camera() as camera, patch(
+            "components.ui.camera.NO_PICTURE_AFTER_S", 0.0):
+        at = start_app()
+        camera.playing = True  # Start pressed, but no frame ever arrives
+        at.run()
+        at.run()
+        assert at.warning[-1].value.startswith("The camera is on but no picture reaches us.")
+        camera.show("id_front", 1.0)  # frames flow: the warning goes
+        at.run()
+        assert not any("no picture reaches us" in w.value for w in at.warning)

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import os
+import time
 from typing import Any
 
 from streamlit_webrtc import WebRtcMode, webrtc_streamer
 from streamlit_webrtc.config import Translations
 
 from components.capture.webrtc import FrameCallback
+from components.ui import session
 from components.ui.backend import webrtc_ice_servers
 from components.ui.i18n import t
 
 WIDGET_KEY = "capture_camera"
+NO_PICTURE_AFTER_S = 10.0  # connected this long without a single analysed frame: say so
 MEDIA_CONSTRAINTS: dict[str, Any] = {
     "video": {"facingMode": "user", "width": {"ideal": 1280}},
     "audio": False,
@@ -66,3 +69,16 @@ def live_camera(callback: FrameCallback) -> Any:
         video_html_attrs=VIDEO_ATTRS,
         translations=translations(),
     )
+
+
+def picture_missing(started: bool, analysed_frames: int) -> bool:
+    """True when the stream was started a while ago but no frame has reached the engine (the
+    connection never came up, e.g. a network that needs a TURN server, or a silent camera)."""
+    if not started or analysed_frames:
+        session.attempt_pop("playing_since")
+        return False
+    since = session.attempt_get("playing_since")
+    if since is None:
+        session.attempt_set("playing_since", time.monotonic())
+        return False
+    return time.monotonic() - since > NO_PICTURE_AFTER_S

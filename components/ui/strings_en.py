@@ -90,6 +90,10 @@ STRINGS: dict[str, str] = {
         "checks were skipped."
     ),
     "capture.manual_button": "Take photo now",
+    "capture.no_picture": (
+        "The camera is on but no picture reaches us. Check your internet connection, press Stop "
+        "and Start again, or use “Upload instead” below."
+    ),
     "capture.done": "All photos are taken.",
     "capture.review_button": "Review photos",
     "capture.checklist_done": "{name}: done",
