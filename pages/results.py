@@ -24,6 +24,7 @@ VERDICT_STYLE = {
     Verdict.NEEDS_REVIEW: (st.warning, ":material/manage_search:"),
     Verdict.INCOMPLETE: (st.warning, ":material/warning:"),
 }
+NUMERIC_FIELDS = {"idNumber", "dateOfBirth", "releaseDate", "idExpiry"}
 STATUS_ICON = {
     CardStatus.PASSED: ":material/check_circle:",
     CardStatus.FAILED: ":material/cancel:",
@@ -82,8 +83,11 @@ def _extracted(outcome: VerificationOutcome) -> None:
         lines = []
         for field, value in fields:
             shown = value if field != MASKED_FIELD or show_id else mask_id_number(value)
-            # <bdi> keeps Latin names and numbers readable inside Arabic (right-to-left) text.
-            lines.append(f"**{t(f'extracted.field.{field}')}:** <bdi>{html.escape(shown)}</bdi>")
+            # <bdi> keeps Latin names readable inside Arabic (right-to-left) text; numbers and
+            # dates (digits and dots only, no strong direction of their own) read left to right.
+            direction = ' dir="ltr"' if field in NUMERIC_FIELDS else ""
+            lines.append(f"**{t(f'extracted.field.{field}')}:** "
+                         f"<bdi{direction}>{html.escape(shown)}</bdi>")
         st.markdown("  \n".join(lines), unsafe_allow_html=True)
 
 
