@@ -82,3 +82,16 @@ def test_screening_texts_never_mention_sanctions_or_lists(catalogue: dict[str, s
     aml = " ".join(text for key, text in catalogue.items() if key.startswith("card.aml."))
     for word in ("sanction", "list", "match", "عقوب", "قائم", "تطابق"):
         assert word not in aml.lower()
+
+
+def test_every_key_built_at_run_time_exists() -> None:
+    """Keys the app assembles from values (verdicts, API steps, pages, extracted fields)."""
+    from components.ui.extracted import FIELDS
+    from components.ui.navigation import PAGES
+    from components.vlens import Verdict, VerifyStep
+
+    built = [f"verdict.{v.value}.{part}" for v in Verdict for part in ("title", "body")]
+    built += [f"api_step.{step.value}" for step in VerifyStep]
+    built += [f"nav.{name}" for name in PAGES]
+    built += [f"extracted.field.{field}" for field in FIELDS]
+    assert [key for key in built if key not in EN] == []
