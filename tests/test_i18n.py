@@ -9,9 +9,12 @@ from pathlib import Path
 import pytest
 
 from components.capture.hints import Hint, Step
+from components.ui.extracted import FIELDS
 from components.ui.i18n import translate
+from components.ui.navigation import PAGES
 from components.ui.strings_ar import STRINGS as AR
 from components.ui.strings_en import STRINGS as EN
+from components.vlens import Verdict, VerifyStep
 
 ROOT = Path(__file__).resolve().parents[1]
 ARABIC_LETTER = re.compile(r"[\u0600-\u06FF]")
@@ -86,10 +89,6 @@ def test_screening_texts_never_mention_sanctions_or_lists(catalogue: dict[str, s
 
 def test_every_key_built_at_run_time_exists() -> None:
     """Keys the app assembles from values (verdicts, API steps, pages, extracted fields)."""
-    from components.ui.extracted import FIELDS
-    from components.ui.navigation import PAGES
-    from components.vlens import Verdict, VerifyStep
-
     built = [f"verdict.{v.value}.{part}" for v in Verdict for part in ("title", "body")]
     built += [f"api_step.{step.value}" for step in VerifyStep]
     built += [f"nav.{name}" for name in PAGES]
