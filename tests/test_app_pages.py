@@ -148,3 +148,13 @@ def test_a_connected_camera_that_delivers_no_picture_is_pointed_to_the_upload() 
         camera.show("id_front", 1.0)  # frames flow: the warning goes
         at.run()
         assert not any("no picture reaches us" in w.value for w in at.warning)
+
+
+def test_an_incomplete_configuration_is_named_without_values_and_not_taken_for_demo() -> None:
+    with demo_mode(), patch.dict(os.environ, {"VLENS_BASE_URL": "https://vlens.example.org",
+                                              "VLENS_PASSWORD": "s3cret-value"}):
+        at = AppTest.from_file(APP, default_timeout=60).run()
+        message = at.error[0].value
+        assert message.startswith("The verification service is not set up correctly")
+        assert "api_key" in message and "s3cret-value" not in message
+        assert not any("Demo mode" in w.value for w in at.warning)
