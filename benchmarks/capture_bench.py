@@ -113,7 +113,7 @@ def bench_callback(seconds: float) -> None:
                   f"p95 {full.p95_ms / base.p95_ms:4.2f}x")
             print(f"  {width}x{height} {kind:4}  analysis median {stats.median_ms:6.2f} ms  "
                   f"p95 {stats.p95_ms:6.2f} ms  {stats.analysed / seconds:5.1f} analysed per "
-                  f"second of video (worker capped at 15; {stats.dropped} dropped)")
+                  f"second of video (one per 1/15 s at most; {stats.dropped} dropped)")
 
 
 def bench_inline(seconds: float) -> None:
