@@ -93,11 +93,15 @@ def find_card_quad(
         gray = cv2.resize(gray, (round(width * scale), round(height * scale)),
                           interpolation=cv2.INTER_AREA)
     gray = cv2.GaussianBlur(gray, (5, 5), 0)
-    for mask in (_edge_mask(gray), *_split_masks(gray)):
-        quad = _best_quad(mask, aspect_tolerance)
-        if quad is not None:
-            return (quad / scale).astype(np.float32)
-    return None
+    # Edges find a card on any background; the light/dark split finds it when one edge is
+    # faint (a card band close to the desk's colour). The largest card-shaped quad wins: a
+    # faint edge otherwise yields a part of the card.
+    quads = [quad for mask in (_edge_mask(gray), *_split_masks(gray))
+             if (quad := _best_quad(mask, aspect_tolerance)) is not None]
+    if not quads:
+        return None
+    best = max(quads, key=lambda quad: cv2.contourArea(quad))
+    return (best / scale).astype(np.float32)
 
 
 def rectify(bgr: np.ndarray, corners: np.ndarray, *, margin: float = 0.0,
