@@ -216,6 +216,19 @@ def test_steps_are_configurable() -> None:
         CaptureEngine(steps=(Step.FACE, Step.FACE))
 
 
+def test_step_order_is_configurable() -> None:
+    engine = CaptureEngine(steps=(Step.ID_BACK, Step.ID_FRONT))
+    assert engine.snapshot().step is Step.ID_BACK
+    # The front first: wrong side for this order.
+    state, hints = feed(engine, cards(imagery.id_card_front(), 6))
+    assert state.captures == {} and hints[-1] is Hint.TURN_CARD_OVER
+    state, _ = feed(engine, cards(imagery.id_card_back(), 6, seed=10), start=1.0)
+    assert state.step is Step.ID_FRONT and state.step_index == 1
+    state, _ = feed(engine, cards(imagery.id_card_front(), 8, seed=20), start=2.0)
+    assert state.done
+    assert state.captures[Step.ID_BACK][0].t < state.captures[Step.ID_FRONT][0].t
+
+
 def test_stream_restart_does_not_mix_timelines() -> None:
     engine = CaptureEngine(steps=(Step.FACE,))
     feed(engine, faces(4, seed=500), start=5.0)
