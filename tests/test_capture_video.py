@@ -21,6 +21,7 @@ def write_clip(path: Path, frames: list[np.ndarray], codec: str, fps: int = FPS,
                bit_rate: int = 2_000_000) -> Path:
     with av.open(str(path), "w") as out:
         stream = out.add_stream(codec, rate=fps)
+        assert isinstance(stream, av.VideoStream)
         stream.width, stream.height = frames[0].shape[1], frames[0].shape[0]
         stream.pix_fmt = "yuv420p"
         if codec != "rawvideo":
