@@ -294,7 +294,8 @@ class CaptureEngine:
 
 
 def _card_image(frame: np.ndarray, corners: np.ndarray) -> np.ndarray:
-    """The card image sent to Vlens: rectified, at its native resolution, with a margin.
+    """The card image sent to Vlens: rectified, with a margin, at the card's own resolution
+    (at least 640 px wide, so a small VGA card still meets OCR size minimums; at most 1600).
 
     We send the perspective-corrected card rather than the full frame: on a desktop webcam the
     card covers under half the frame, so the crop puts every pixel of the byte budget on the
