@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from components.capture.hints import Step
-from components.capture.video import ClipError, capture_from_clip
+from components.capture.video import ClipError, _upright, capture_from_clip
 from tests import imagery
 from tests.clips import sway
 
@@ -100,6 +100,26 @@ def test_clip_kept_in_memory(tmp_path: Path) -> None:
     assert result.state.done
     with pytest.raises(ClipError):
         capture_from_clip(io.BytesIO(b"\x00" * 2048))
+
+
+class RotatedFrame:
+    """A decoded frame that carries a display rotation, as phone clips do (PyAV's convention:
+    the angle the display turns the picture counter-clockwise). PyAV cannot write one."""
+
+    def __init__(self, bgr: np.ndarray, rotation: int) -> None:
+        self.bgr, self.rotation = bgr, rotation
+
+    def to_ndarray(self, format: str) -> np.ndarray:
+        assert format == "bgr24"
+        return self.bgr
+
+
+@pytest.mark.parametrize("rotation", [-90, 90, 180, 0])
+def test_rotated_phone_frames_are_turned_upright(rotation: int) -> None:
+    upright = imagery.face_frame(360, 480)  # a portrait selfie
+    stored = np.ascontiguousarray(np.rot90(upright, k=-rotation // 90))  # as the file holds it
+    turned = _upright(RotatedFrame(stored, rotation))  # type: ignore[arg-type]
+    assert np.array_equal(turned, upright)
 
 
 def test_unreadable_files_raise_a_clip_error(tmp_path: Path) -> None:
