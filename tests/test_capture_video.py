@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import struct
 from pathlib import Path
 
 import av
@@ -10,7 +11,7 @@ import numpy as np
 import pytest
 
 from components.capture.hints import Step
-from components.capture.video import ClipError, _upright, capture_from_clip
+from components.capture.video import ClipError, capture_from_clip
 from tests import imagery
 from tests.clips import sway
 
@@ -102,24 +103,24 @@ def test_clip_kept_in_memory(tmp_path: Path) -> None:
         capture_from_clip(io.BytesIO(b"\x00" * 2048))
 
 
-class RotatedFrame:
-    """A decoded frame that carries a display rotation, as phone clips do (PyAV's convention:
-    the angle the display turns the picture counter-clockwise). PyAV cannot write one."""
-
-    def __init__(self, bgr: np.ndarray, rotation: int) -> None:
-        self.bgr, self.rotation = bgr, rotation
-
-    def to_ndarray(self, format: str) -> np.ndarray:
-        assert format == "bgr24"
-        return self.bgr
-
-
-@pytest.mark.parametrize("rotation", [-90, 90, 180, 0])
-def test_rotated_phone_frames_are_turned_upright(rotation: int) -> None:
-    upright = imagery.face_frame(360, 480)  # a portrait selfie
-    stored = np.ascontiguousarray(np.rot90(upright, k=-rotation // 90))  # as the file holds it
-    turned = _upright(RotatedFrame(stored, rotation))  # type: ignore[arg-type]
-    assert np.array_equal(turned, upright)
+def test_portrait_phone_clip_stored_sideways_is_turned_upright(tmp_path: Path) -> None:
+    # Phones store a portrait video as landscape pixels plus a display matrix saying "turn
+    # 90 degrees clockwise". PyAV cannot write that matrix, so it is patched into the MP4's
+    # track header (tkhd), replacing the identity matrix.
+    upright = [sway(imagery.face_frame(360, 480, seed=i), i, 1) for i in range(12)]
+    sideways = [np.ascontiguousarray(np.rot90(frame, 1)) for frame in upright]
+    data = bytearray(write_clip(tmp_path / "plain.mp4", sideways, "libx264").read_bytes())
+    identity = struct.pack(">9i", 0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000)
+    turn_clockwise = struct.pack(">9i", 0, 0x10000, 0, -0x10000, 0, 0, 0, 0, 0x40000000)
+    at = data.find(identity, data.find(b"tkhd"))
+    assert at > 0
+    data[at : at + 36] = turn_clockwise
+    # Without the matrix the face lies on its side and is not found.
+    assert not capture_from_clip(io.BytesIO(bytes(data).replace(turn_clockwise, identity)),
+                                 steps=(Step.FACE,)).state.done
+    result = capture_from_clip(io.BytesIO(bytes(data)), steps=(Step.FACE,))
+    assert result.state.done, result.hints_seen
+    assert result.state.captures[Step.FACE][0].image.shape == (480, 360, 3)
 
 
 def test_unreadable_files_raise_a_clip_error(tmp_path: Path) -> None:
