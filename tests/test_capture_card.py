@@ -69,7 +69,41 @@ def test_rectangles_at_the_wrong_aspect_are_not_cards(size: tuple[int, int]) -> 
     assert find_card(imagery.card_in_frame(wrong, fill=0.35)) is None
 
 
+@pytest.mark.parametrize("turns", [1, 2, 3], ids=["quarter", "upside-down", "three-quarters"])
+@pytest.mark.parametrize("tight", [False, True], ids=["on-a-desk", "tight-crop"])
+def test_uploaded_card_photo_in_any_orientation(turns: int, tight: bool) -> None:
+    for make, portrait in ((imagery.id_card_front, True), (imagery.id_card_back, False)):
+        card = make() if tight else imagery.card_in_frame(make(), fill=0.6)
+        found = find_card(np.ascontiguousarray(np.rot90(card, turns)))
+        assert found is not None
+        assert found.aspect == pytest.approx(ID1_ASPECT, rel=0.03)
+        assert found.has_portrait == portrait
+        assert found.crop.shape[1] > found.crop.shape[0]  # turned back to landscape
+    # The front's crop is turned upright (its portrait tells which way is up).
+    upright = imagery.id_card_front()
+    front = find_card(np.ascontiguousarray(np.rot90(upright, turns)))
+    assert front is not None
+    reference = cv2.resize(upright, (front.crop.shape[1], front.crop.shape[0]))
+    difference = cv2.absdiff(cv2.cvtColor(front.crop, cv2.COLOR_BGR2GRAY),
+                             cv2.cvtColor(reference, cv2.COLOR_BGR2GRAY))
+    assert float(np.median(difference)) < 12
+
+
+def test_live_guide_ignores_cards_on_their_side() -> None:
+    frame = np.ascontiguousarray(np.rot90(imagery.card_in_frame(imagery.id_card_front(),
+                                                                fill=0.6)))
+    assert find_card(frame, any_orientation=False) is None
+    assert find_card(frame) is not None
+
+
+@pytest.mark.parametrize("turns", [1, 2, 3])
+def test_no_card_in_any_orientation(turns: int) -> None:
+    for image in (imagery.face_frame(), imagery.no_face_frame(), imagery.two_faces_frame()):
+        assert find_card(np.ascontiguousarray(np.rot90(image, turns))) is None
+
+
 def test_card_cut_off_by_the_frame_edge_is_not_taken() -> None:
+    # (Its printed portrait, an upright rectangle of aspect 1.34, is not a card on its side.)
     assert find_card(imagery.card_in_frame(imagery.id_card_front(), fill=1.05)) is None
 
 

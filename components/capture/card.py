@@ -26,6 +26,7 @@ ID1_ASPECT = 85.60 / 53.98  # 1.586
 DEFAULT_ASPECT_TOLERANCE = 0.20  # +-20 % of 1.586: perspective tilt changes the measured aspect
 _WORK_WIDTH = 480  # detection runs on a copy this wide; cost grows with area
 _MIN_AREA_FRAC = 0.04  # smaller quads are specks, not a card someone is showing
+_SIDEWAYS_TOLERANCE = 0.10  # aspect tolerance for a card standing on its side
 _BORDER_MARGIN = 0.01  # a quad touching the frame edge is cut off (or is the frame itself)
 CROP_WIDTH = 856  # rectified crop width: 10 px per mm of card, enough for OCR and a face check
 
@@ -57,35 +58,51 @@ class CardDetection:
 
 def find_card(
     bgr: np.ndarray, *, aspect_tolerance: float = DEFAULT_ASPECT_TOLERANCE,
-    check_portrait: bool = True,
+    check_portrait: bool = True, any_orientation: bool = True,
 ) -> CardDetection | None:
-    """The ID-1 card in ``bgr`` (a frame or a photo), or None when there is none."""
+    """The ID-1 card in ``bgr`` (a frame or a photo), or None when there is none.
+
+    With ``any_orientation`` (for uploaded photos) a card standing on its side or upside down
+    is found too; the crop is then turned so that the portrait, if any, is upright.
+    """
     if bgr.ndim != 3 or bgr.shape[0] < 32 or bgr.shape[1] < 32:
         return None
     height, width = bgr.shape[:2]
-    corners = find_card_quad(bgr, aspect_tolerance=aspect_tolerance)
+    corners = find_card_quad(bgr, aspect_tolerance=aspect_tolerance,
+                             landscape_only=not any_orientation)
     whole_image = False
     if corners is None:
-        if not _is_tight_card_crop(bgr, aspect_tolerance):
+        if not _is_tight_card_crop(bgr, aspect_tolerance, any_orientation):
             return None
-        corners = np.array([[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]],
-                           dtype=np.float32)
+        corners = _landscape_order(np.array(
+            [[0, 0], [width - 1, 0], [width - 1, height - 1], [0, height - 1]], dtype=np.float32))
         whole_image = True
     crop = rectify(bgr, corners)
+    portrait = has_portrait(crop) if check_portrait else False
+    if check_portrait and any_orientation and not portrait:
+        upside_down = np.ascontiguousarray(crop[::-1, ::-1])
+        if has_portrait(upside_down):
+            crop, corners, portrait = upside_down, np.roll(corners, 2, axis=0), True
     return CardDetection(
         corners=corners,
         aspect=quad_aspect(corners),
         fill=float(cv2.contourArea(corners) / (width * height)),
         crop=crop,
-        has_portrait=has_portrait(crop) if check_portrait else False,
+        has_portrait=portrait,
         whole_image=whole_image,
     )
 
 
 def find_card_quad(
-    bgr: np.ndarray, *, aspect_tolerance: float = DEFAULT_ASPECT_TOLERANCE
+    bgr: np.ndarray, *, aspect_tolerance: float = DEFAULT_ASPECT_TOLERANCE,
+    landscape_only: bool = True,
 ) -> np.ndarray | None:
-    """Corners (tl, tr, br, bl; full-image pixels) of the largest card-shaped quad, or None."""
+    """Corners of the largest card-shaped quad (full-image pixels), or None.
+
+    Corners run along the card: top-left, top-right, bottom-right, bottom-left of the card as
+    it would be read, so the first edge is a long one. ``landscape_only`` (the live guide)
+    ignores cards standing on their side.
+    """
     height, width = bgr.shape[:2]
     scale = min(1.0, _WORK_WIDTH / width)
     gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
@@ -97,7 +114,7 @@ def find_card_quad(
     # faint (a card band close to the desk's colour). The largest card-shaped quad wins: a
     # faint edge otherwise yields a part of the card.
     quads = [quad for mask in (_edge_mask(gray), *_split_masks(gray))
-             if (quad := _best_quad(mask, aspect_tolerance)) is not None]
+             if (quad := _best_quad(mask, aspect_tolerance, landscape_only)) is not None]
     if not quads:
         return None
     best = max(quads, key=lambda quad: cv2.contourArea(quad))
@@ -170,7 +187,8 @@ def _split_masks(gray: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return light, dark
 
 
-def _best_quad(mask: np.ndarray, aspect_tolerance: float) -> np.ndarray | None:
+def _best_quad(mask: np.ndarray, aspect_tolerance: float,
+               landscape_only: bool) -> np.ndarray | None:
     height, width = mask.shape[:2]
     contours, _ = cv2.findContours(mask, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     min_area = _MIN_AREA_FRAC * width * height
@@ -188,11 +206,26 @@ def _best_quad(mask: np.ndarray, aspect_tolerance: float) -> np.ndarray | None:
                 or xs.max() > width - 1 - border_x or ys.max() > height - 1 - border_y):
             continue  # cut off by the frame edge
         horizontal, vertical = _edge_lengths(quad)
+        tolerance = aspect_tolerance
         if horizontal < vertical:
-            continue  # the guide asks for the card in landscape
-        if abs(quad_aspect(quad) / ID1_ASPECT - 1) <= aspect_tolerance:
+            if landscape_only:
+                continue  # the guide asks for the card in landscape
+            quad = _landscape_order(quad)
+            # Upright rectangles are common (doors, photos: a passport photo is 1.29), so a
+            # card on its side must match the ID-1 shape more closely.
+            tolerance = min(aspect_tolerance, _SIDEWAYS_TOLERANCE)
+        if abs(quad_aspect(quad) / ID1_ASPECT - 1) <= tolerance:
             return quad
     return None
+
+
+def _landscape_order(corners: np.ndarray) -> np.ndarray:
+    """Corners of a card standing on its side, reordered so the first edge is a long one
+    (the card turned a quarter clockwise). Landscape corners are returned as they are."""
+    horizontal, vertical = _edge_lengths(corners)
+    if horizontal >= vertical:
+        return corners
+    return np.roll(corners, 1, axis=0)
 
 
 def _as_quad(hull: np.ndarray, hull_area: float) -> np.ndarray | None:
@@ -209,13 +242,19 @@ def _as_quad(hull: np.ndarray, hull_area: float) -> np.ndarray | None:
     return None
 
 
-def _is_tight_card_crop(bgr: np.ndarray, aspect_tolerance: float) -> bool:
-    """A tightly cropped card photo: ID-1 aspect, landscape, and printed lines of text."""
+def _is_tight_card_crop(bgr: np.ndarray, aspect_tolerance: float,
+                        any_orientation: bool) -> bool:
+    """A tightly cropped card photo: ID-1 aspect, and printed lines of text."""
     height, width = bgr.shape[:2]
+    gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+    if height > width:
+        if not any_orientation:
+            return False
+        gray = cv2.rotate(gray, cv2.ROTATE_90_CLOCKWISE)  # text lines must run sideways
+        height, width = width, height
     if abs((width / height) / ID1_ASPECT - 1) > min(aspect_tolerance, 0.10):
         return False
-    small = cv2.resize(cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY), (428, 270),
-                       interpolation=cv2.INTER_AREA)
+    small = cv2.resize(gray, (428, 270), interpolation=cv2.INTER_AREA)
     if float(np.median(small)) < 100:  # ID cards are printed on a light ground
         return False
     return _text_line_count(small) >= 3
