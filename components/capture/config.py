@@ -54,10 +54,12 @@ class CaptureConfig:
     face_min_gap: float = 0.12
     face_max_span: float = 0.45
     # Two frames are "identical" below this mean absolute difference (grey levels, full
-    # frame). A replayed or frozen frame differs by 0 (by < 0.05 after re-encoding); live
-    # webcam frames differ by >= 1 from sensor noise alone, and a still person in a
-    # compressed clip by ~0.2-0.5 (measured on H.264 test clips).
-    min_frame_difference: float = 0.1
+    # frame): in effect, the same picture again. A frozen camera or a replayed still repeats
+    # frames exactly (0). Live frames of a person holding still differ by >= 1 on a raw webcam
+    # but by only 0.007-0.05 once a VP8 stream has smoothed the sensor noise away (measured on
+    # test clips), so anything stricter would call a still, live person a frozen camera.
+    # Vlens rejects identical images; telling a live face from a replayed one is its job.
+    min_frame_difference: float = 0.005
     # --- Card ----------------------------------------------------------------------------
     # ID-1 aspect 1.586 +-15 % counts as the card (peers +-20 %); up to +-35 % we still say
     # "hold it flat" instead of "no card".
