@@ -3,8 +3,8 @@
 Two ways to find it:
 
 * a quadrilateral whose outline stands out from the background (a card held up to a webcam,
-  or a photo of a card lying on a desk), found from edges and, failing that, from a light/dark
-  split of the frame;
+  or a photo of a card lying on a desk), found from edges and from a light/dark split of the
+  frame, the largest card-shaped one winning;
 * the whole image, when it *is* the card (a tightly cropped upload): its aspect must be ID-1
   and its content must look like a printed document (several lines of dark text on a light
   ground), so that a selfie or a plain wall is never taken for a card.
@@ -35,11 +35,11 @@ CROP_WIDTH = 856  # rectified crop width: 10 px per mm of card, enough for OCR a
 class CardDetection:
     """A card found in an image.
 
-    ``corners`` are full-image pixel coordinates ordered top-left, top-right, bottom-right,
-    bottom-left; ``aspect`` is long side over short side; ``fill`` the share of the image area
-    the card covers; ``crop`` the perspective-corrected card (BGR, ID-1 aspect);
-    ``has_portrait`` whether the crop carries a face (the front does, the back does not);
-    ``whole_image`` whether the image itself is the card (a tight crop, no outline found).
+    ``corners``: full-image pixel coordinates of the card's top-left, top-right, bottom-right
+    and bottom-left corners as it is read. ``aspect``: long side over short side. ``fill``:
+    the share of the image area the card covers. ``crop``: the perspective-corrected card,
+    upright (BGR, ID-1 aspect). ``has_portrait``: whether the crop carries a face (the front
+    does, the back does not). ``whole_image``: the image itself is the card (a tight crop).
     """
 
     corners: np.ndarray = field(repr=False)
