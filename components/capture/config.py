@@ -43,9 +43,11 @@ class CaptureConfig:
     # it matches the card threshold, which also falls between sigma 1 and 1.5.
     face_min_sharpness: float = 50.0
     # Steady: the face centre moves at most this share of the face size between analysed
-    # frames, and its size changes at most face_max_resize.
+    # frames, and its size changes at most face_max_resize. Haar boxes of a face swaying by
+    # 2 px jitter by up to 3 % in position and 10 % in size (its scale steps are 10-15 %), so
+    # the size allowance is one scale step; a head turn or a lean moves far more.
     face_max_shift: float = 0.08
-    face_max_resize: float = 0.10
+    face_max_resize: float = 0.15
     # --- Face triple ---------------------------------------------------------------------
     # Good analysed frames in a row before the first of the three is taken.
     face_good_run: int = 3
