@@ -349,12 +349,21 @@ def summary(rows: list[Row], min_fps: float) -> dict[str, Any]:
     best = max(passing, key=lambda r: r.sessions) if passing else None
     per_session = [r.cpu_s_per_session_min for r in passing] or [
         r.cpu_s_per_session_min for r in rows]
-    rss_steps = [(r.rss_mb - r.idle_rss_mb) / r.sessions for r in rows if r.sessions]
+    rss_step = None
+    if len(rows) >= 2:  # least-squares slope of peak RSS over N: the marginal session
+        ns, rss = [r.sessions for r in rows], [r.rss_mb for r in rows]
+        mean_n, mean_rss = statistics.fmean(ns), statistics.fmean(rss)
+        spread = sum((n - mean_n) ** 2 for n in ns)
+        if spread:
+            rss_step = sum((n - mean_n) * (m - mean_rss) for n, m in zip(ns, rss, strict=True)
+                           ) / spread
     return {
         "largest_n": best.sessions if best else 0,
         "cpu_s_per_session_min": round(statistics.median(per_session), 1) if per_session else None,
-        "rss_mb_per_session": round(statistics.median(rss_steps), 0) if rss_steps else None,
-        "idle_rss_mb": round(min(r.idle_rss_mb for r in rows), 0) if rows else None,
+        "rss_mb_per_session": round(rss_step) if rss_step is not None else None,
+        "idle_rss_mb": round(min(r.idle_rss_mb for r in rows)) if rows else None,
+        "one_session_rss_mb": round(min(r.rss_mb for r in rows if r.sessions == 1))
+        if any(r.sessions == 1 for r in rows) else None,
         "cores": os.cpu_count(),
         "rows": [r.__dict__ | {"min_fps": r.min_fps} for r in rows],
     }
@@ -399,8 +408,9 @@ def sweep(args: argparse.Namespace) -> int:
     print(f"\nlargest N with every session >= {args.min_fps:g} processed frames/s: "
           f"{result['largest_n']} (on {result['cores']} cores)")
     print(f"server CPU per camera session: {result['cpu_s_per_session_min']} CPU-seconds per "
-          f"session-minute; memory: {result['idle_rss_mb']} MB idle + about "
-          f"{result['rss_mb_per_session']} MB per session")
+          f"session-minute; memory: {result['idle_rss_mb']} MB idle, "
+          f"{result['one_session_rss_mb']} MB with one session (camera libraries loaded), "
+          f"about {result['rss_mb_per_session']} MB more per further session")
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
     return 0
