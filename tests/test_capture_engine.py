@@ -254,12 +254,20 @@ def test_overlay_colours_the_guide_by_state_and_draws_no_text() -> None:
     assert changed.mean() < 0.06
     assert not changed[cy - ay // 2 : cy + ay // 2, cx - ax // 2 : cx + ax // 2].any()
 
-    card_engine = CaptureEngine(steps=(Step.ID_FRONT,))
+    card_engine = CaptureEngine(steps=(Step.ID_FRONT, Step.ID_BACK))
     card_frame = imagery.card_in_frame(imagery.id_card_front(), 640, 480, fill=0.3)
     card_engine.analyse(card_frame, 0.0)
-    drawn = card_engine.draw(card_frame.copy())
-    (x0, y0), _ = card_guide(640, 480)
-    assert tuple(drawn[y0, x0 + 5]) == AMBER
+    front_guide = card_engine.draw(card_frame.copy())
+    (x0, y0), (x1, y1) = card_guide(640, 480)
+    assert tuple(front_guide[y0, x0 + 5]) == AMBER
+    # The guide also shows which side is wanted: the front's portrait frame, the back's barcode.
+    portrait_edge = (y0 + round(0.5 * (y1 - y0)), x0 + round(0.05 * (x1 - x0)))
+    assert tuple(front_guide[portrait_edge]) == AMBER
+    card_engine.capture_now()
+    back_guide = card_engine.draw(card_frame.copy())
+    assert tuple(back_guide[portrait_edge]) != AMBER
+    barcode = back_guide[y0 + round(0.8 * (y1 - y0)), x0 + round(0.08 * (x1 - x0))]
+    assert tuple(barcode) in (AMBER, GREEN)
 
 
 def test_snapshot_is_safe_while_another_thread_analyses() -> None:

@@ -90,6 +90,7 @@ def draw(bgr: np.ndarray, state: OverlayState,
     elif state.step is not None:
         top_left, bottom_right = card_guide(width, height)
         _corner_brackets(bgr, top_left, bottom_right, colour, thickness)
+        _side_cue(bgr, top_left, bottom_right, state.step, colour)
         if state.card_corners is not None:
             outline = state.card_corners.reshape(-1, 1, 2).astype(np.int32)
             cv2.polylines(bgr, [outline], True, colour, max(1, thickness // 2), cv2.LINE_AA)
@@ -105,6 +106,21 @@ def _corner_brackets(bgr: np.ndarray, top_left: tuple[int, int], bottom_right: t
         cv2.line(bgr, (x, y), (x + dx * arm, y), colour, thickness, cv2.LINE_AA)
         cv2.line(bgr, (x, y), (x, y + dy * arm), colour, thickness, cv2.LINE_AA)
     cv2.rectangle(bgr, top_left, bottom_right, colour, 1, cv2.LINE_AA)
+
+
+def _side_cue(bgr: np.ndarray, top_left: tuple[int, int], bottom_right: tuple[int, int],
+              step: Step, colour: tuple[int, int, int]) -> None:
+    """Which side to show, without words: the front's portrait frame, or the back's barcode."""
+    (x0, y0), (x1, y1) = top_left, bottom_right
+    w, h = x1 - x0, y1 - y0
+    if step is Step.ID_FRONT:
+        cv2.rectangle(bgr, (x0 + round(0.05 * w), y0 + round(0.22 * h)),
+                      (x0 + round(0.31 * w), y0 + round(0.77 * h)), colour, 1)
+    else:
+        top, bottom = y0 + round(0.76 * h), y0 + round(0.9 * h)
+        for i in range(24):
+            x = x0 + round((0.08 + 0.02 * i) * w)
+            cv2.line(bgr, (x, top), (x, bottom), colour, 1 + i % 3 // 2)
 
 
 def _face_marks(bgr: np.ndarray, centre: tuple[int, int], axes: tuple[int, int],
