@@ -1,0 +1,429 @@
+"""``components.vlens`` against a strict server written from the API document alone.
+
+Each test asserts what went over the wire, to the letter of vlens-api.md (EXPECTATIONS.md lists the
+rules with their line numbers), and that every answer the document allows is understood.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from components.vlens import (
+    RetryPolicy,
+    StepResult,
+    Verdict,
+    VerificationImages,
+    VerifyStep,
+    VlensAuthError,
+    VlensClient,
+    VlensConfig,
+    VlensError,
+    VlensServiceError,
+    run_verification,
+)
+from tests.conftest import Jpegs
+from tests.contract.strict_server import (
+    OTP,
+    OTP_REQUEST_ID,
+    Recorded,
+    Reply,
+    StrictVlens,
+    Style,
+    envelope,
+)
+
+FRONT = "/api/DigitalIdentity/verify/id/front"
+BACK = "/api/DigitalIdentity/verify/id/back"
+LIVENESS = "/api/DigitalIdentity/verify/liveness/multi"
+LOGIN = "/api/credentials/Login"
+REFRESH = "/api/credentials/RefreshToken"
+FAST = RetryPolicy(attempts=3, base_delay_s=0.01, max_delay_s=0.05)
+
+
+def b64(data: bytes) -> str:
+    return base64.b64encode(data).decode()
+
+
+def config_for(server: StrictVlens, **changes: Any) -> VlensConfig:
+    values: dict[str, Any] = {"base_url": server.base_url, "api_key": server.api_key,
+                              "tenancy_name": server.tenancy, "username": server.username,
+                              "password": server.password, "timeout_s": 5.0}
+    return VlensConfig(**{**values, **changes})
+
+
+@pytest.fixture
+def server() -> Iterator[StrictVlens]:
+    with StrictVlens() as running:
+        yield running
+    assert running.violations == []
+
+
+@pytest.fixture
+def client(server: StrictVlens) -> Iterator[VlensClient]:
+    vlens = VlensClient(config_for(server), retry=FAST)
+    yield vlens
+    vlens.close()
+
+
+def images(jpegs: Jpegs) -> VerificationImages:
+    return VerificationImages(jpegs.id_front, jpegs.id_back, jpegs.faces)
+
+
+def bearer(request: Recorded) -> str:
+    value = request.header("Authorization") or ""
+    assert value.startswith("Bearer ")
+    return value.removeprefix("Bearer ")
+
+
+def login_token(server: StrictVlens, index: int = 0) -> str:
+    """The access token the server issued in its ``index``-th successful Login."""
+    return server.issued[2 * index]
+
+
+# -- the three steps -----------------------------------------------------------------------------
+
+STYLES = [
+    pytest.param(Style(), id="seed-example"),
+    pytest.param(Style(services_at="data"), id="services-in-data"),
+    pytest.param(Style(services_at="both", country="EGY"), id="services-both-EGY"),
+    pytest.param(Style(key_case="lower"), id="keys-lowercase"),
+    pytest.param(Style(key_case="pascal", services_at="data"), id="keys-PascalCase"),
+    pytest.param(Style(key_case="camel"), id="keys-camelCase"),
+]
+
+
+@pytest.mark.parametrize("style", STYLES)
+def test_flow_sends_the_documented_requests_and_reads_every_answer_variant(
+        style: Style, jpegs: Jpegs) -> None:
+    with StrictVlens(style) as server:
+        client = VlensClient(config_for(server), retry=FAST)
+        outcome = run_verification(client, images(jpegs))
+        client.close()
+    assert server.violations == []
+    assert [r.path for r in server.requests] == [LOGIN, FRONT, BACK, LIVENESS]
+    login, front, back, liveness = server.requests
+
+    assert login.body == {"tenancyName": server.tenancy, "userNameOrEmailAddress": server.username,
+                          "password": server.password}
+    assert login.header("TenancyName") == server.tenancy
+    assert login.header("Authorization") is None
+    token = login_token(server)
+    for step in (front, back, liveness):
+        assert bearer(step) == token
+        assert step.header("ApiKey") == server.api_key
+        assert step.header("Accept-Language") == "en"
+    assert len({r.header("X-Request-Id") for r in server.requests}) == 4
+
+    assert front.body["image"] == b64(jpegs.id_front)
+    assert front.body.get("transaction_id") is None
+    tid = outcome.transaction_id
+    assert tid is not None
+    assert back.body["image"] == b64(jpegs.id_back)
+    assert back.body["transaction_id"] == tid
+    assert {"image", "face_1", "face_2", "face_3", "transaction_id"} <= set(liveness.body)
+    assert liveness.body["image"] == b64(jpegs.id_front)
+    assert [liveness.body[f"face_{i}"] for i in (1, 2, 3)] == [b64(f) for f in jpegs.faces]
+    assert liveness.body["transaction_id"] == tid
+
+    assert outcome.verdict is Verdict.VERIFIED
+    assert outcome.error is None and outcome.problem is None
+    result = outcome.steps[VerifyStep.LIVENESS]
+    assert result.services.liveness is True
+    assert result.services.spoofing_fake is False
+    assert result.services.aml_matched is False
+    assert result.services.src_valid is True
+    assert outcome.steps[VerifyStep.ID_FRONT].services.doc_type == "national_id"
+    assert outcome.steps[VerifyStep.ID_FRONT].transaction_id == tid
+    assert {outcome.request_ids[s] for s in VerifyStep} == {
+        r.header("X-Request-Id") for r in (front, back, liveness)}
+
+
+def test_transaction_id_is_taken_from_data_idFrontData(server: StrictVlens, client: VlensClient,
+                                                       jpegs: Jpegs) -> None:
+    """L44: the id to chain is ``data.idFrontData.transaction_id``; here it is the only place."""
+    tid = "6f1c2d3e-4b5a-4c6d-8e7f-90a1b2c3d4e5"
+    server.script(FRONT, Reply(200, envelope(
+        {"isVerificationProcessCompleted": False, "isDigitalIdentityVerified": False,
+         "idFrontData": {"name_english": "Test", "transaction_id": tid}})))
+    front = client.verify_id_front(jpegs.id_front)
+    assert front.transaction_id == tid
+    assert not front.failed
+
+
+@pytest.mark.parametrize(("style", "verdict"), [
+    (Style(digital_identity_verified=False), Verdict.NOT_VERIFIED),
+    (Style(aml_matched=True), Verdict.NEEDS_REVIEW),
+    (Style(spoof_fake=True), Verdict.NOT_VERIFIED),
+])
+def test_verdict_follows_the_documented_rules(style: Style, verdict: Verdict, jpegs: Jpegs) -> None:
+    with StrictVlens(style) as server:
+        client = VlensClient(config_for(server), retry=FAST)
+        outcome = run_verification(client, images(jpegs))
+        client.close()
+    assert server.violations == []
+    assert outcome.verdict is verdict
+
+
+def test_liveness_sends_country_and_options_with_the_documented_names(
+        server: StrictVlens, client: VlensClient, jpegs: Jpegs) -> None:
+    front = client.verify_id_front(jpegs.id_front, get_extracted_data=True, name_check_value="Test",
+                                   client_transaction_id="c-1", request_id="r-1")
+    assert front.transaction_id
+    sent = server.to(FRONT)[0].body
+    assert sent["getExtractedData"] is True
+    assert sent["name_check_value"] == "Test"
+    assert sent["client_transaction_id"] == "c-1"
+    assert sent["request_id"] == "r-1"
+
+
+def test_configured_country_goes_out_as_country(jpegs: Jpegs) -> None:
+    with StrictVlens() as server:
+        client = VlensClient(config_for(server, country="EG"), retry=FAST)
+        client.verify_id_front(jpegs.id_front)
+        client.close()
+    assert server.violations == []
+    assert server.to(FRONT)[0].body["country"] == "EG"
+
+
+def test_arabic_is_asked_for_with_accept_language_ar(jpegs: Jpegs) -> None:
+    with StrictVlens() as server:
+        client = VlensClient(config_for(server), "ar", retry=FAST)
+        client.verify_id_front(jpegs.id_front)
+        client.close()
+    assert server.violations == []
+    assert {r.header("Accept-Language") for r in server.requests} == {"ar"}
+
+
+# -- errors both ways (L15-16) ---------------------------------------------------------------------
+
+def test_http_422_maps_to_the_vlens_code_in_the_body(server: StrictVlens, client: VlensClient,
+                                                     jpegs: Jpegs) -> None:
+    server.script(FRONT, Reply(422, envelope(error_code=3011, error_message="Card not detected")))
+    outcome = run_verification(client, images(jpegs))
+    assert outcome.verdict is not Verdict.VERIFIED
+    assert outcome.failed_step is VerifyStep.ID_FRONT
+    assert outcome.problem is not None and outcome.problem.code == 3011
+    assert outcome.steps[VerifyStep.ID_FRONT].error_code == 3011
+    assert [r.path for r in server.requests] == [LOGIN, FRONT]
+
+
+def test_http_200_with_error_code_is_a_failed_step(server: StrictVlens, client: VlensClient,
+                                                   jpegs: Jpegs) -> None:
+    server.script(LIVENESS, Reply(200, envelope(error_code=4209, error_message="Recapture face")))
+    outcome = run_verification(client, images(jpegs))
+    assert outcome.failed_step is VerifyStep.LIVENESS
+    assert outcome.problem is not None and outcome.problem.code == 4209
+    result = outcome.steps[VerifyStep.LIVENESS]
+    assert result.failed and result.error_code == 4209 and result.http_status == 200
+    assert outcome.verdict is not Verdict.VERIFIED
+
+
+@pytest.mark.parametrize(("status", "code"), [(400, 400), (415, 415), (422, 5002), (422, 4003)])
+def test_http_error_statuses_with_an_envelope_are_step_results(
+        server: StrictVlens, client: VlensClient, jpegs: Jpegs, status: int, code: int) -> None:
+    server.script(BACK, Reply(status, envelope(error_code=code, error_message="refused")))
+    front = client.verify_id_front(jpegs.id_front)
+    result = client.verify_id_back(jpegs.id_back, transaction_id=front.transaction_id)
+    assert result.failed
+    assert result.error_code == code
+    assert result.http_status == status
+
+
+def test_validation_errors_fail_a_step_and_the_first_message_is_kept(
+        server: StrictVlens, client: VlensClient, jpegs: Jpegs) -> None:
+    issue = {"field": "dateOfBirth", "value": "1990-13-01",
+             "errors": [{"code": 1001, "message": "Invalid date of birth"}]}
+    server.script(FRONT, Reply(200, envelope(
+        {"idFrontData": {"transaction_id": "6f1c2d3e-4b5a-4c6d-8e7f-90a1b2c3d4e5"}},
+        services={"validations": {"validation_errors": [issue]}})))
+    outcome = run_verification(client, images(jpegs))
+    result = outcome.steps[VerifyStep.ID_FRONT]
+    assert result.failed
+    assert len(result.services.validation_errors) == 1
+    assert outcome.failed_step is VerifyStep.ID_FRONT
+    assert outcome.verdict is not Verdict.VERIFIED
+
+
+def test_http_500_is_a_service_error_and_images_are_kept(server: StrictVlens, client: VlensClient,
+                                                         jpegs: Jpegs) -> None:
+    server.script(FRONT, *[Reply(500, envelope(error_code=500, error_message="boom"))] * 3)
+    outcome = run_verification(client, images(jpegs))
+    assert isinstance(outcome.error, VlensServiceError)
+    assert outcome.verdict is not Verdict.VERIFIED
+    assert outcome.images == images(jpegs)
+
+
+# -- tokens ----------------------------------------------------------------------------------------
+
+def test_login_is_lazy_and_the_token_is_reused(server: StrictVlens, jpegs: Jpegs) -> None:
+    client = VlensClient(config_for(server), retry=FAST)
+    assert server.requests == []
+    client.verify_id_front(jpegs.id_front)
+    client.verify_id_front(jpegs.id_front)
+    client.close()
+    assert [r.path for r in server.requests] == [LOGIN, FRONT, FRONT]
+
+
+def test_pre_issued_access_token_is_used_without_logging_in(jpegs: Jpegs) -> None:
+    with StrictVlens() as server:
+        token = server.user_token()
+        client = VlensClient(config_for(server, username=None, password=None, access_token=token),
+                             retry=FAST)
+        client.verify_id_front(jpegs.id_front)
+        client.close()
+    assert server.violations == []
+    assert [r.path for r in server.requests] == [FRONT]
+    assert bearer(server.requests[0]) == token
+
+
+@pytest.mark.parametrize("refused", [401, 403])
+def test_refused_token_logs_in_again_once(refused: int, jpegs: Jpegs) -> None:
+    with StrictVlens(Style(refused_token_status=refused)) as server:
+        client = VlensClient(config_for(server), retry=FAST)
+        front = client.verify_id_front(jpegs.id_front)
+        server.revoke_tokens()
+        back = client.verify_id_back(jpegs.id_back, transaction_id=front.transaction_id)
+        client.close()
+    assert server.violations == []
+    assert [r.path for r in server.requests] == [LOGIN, FRONT, BACK, LOGIN, BACK]
+    assert [r.status for r in server.requests] == [200, 200, refused, 200, 200]
+    assert not back.failed
+    assert bearer(server.requests[-1]) == login_token(server, 1)
+
+
+@pytest.mark.parametrize("refused", [401, 403])
+def test_token_refused_again_after_relogin_is_a_clear_auth_error(refused: int,
+                                                                 jpegs: Jpegs) -> None:
+    with StrictVlens(Style(refused_token_status=refused)) as server:
+        server.refuse_all_tokens = True
+        client = VlensClient(config_for(server), retry=FAST)
+        with pytest.raises(VlensAuthError) as raised:
+            client.verify_id_front(jpegs.id_front)
+        client.close()
+    assert server.violations == []
+    assert [r.path for r in server.requests] == [LOGIN, FRONT, LOGIN, FRONT]
+    assert_no_secret(server, str(raised.value), repr(raised.value))
+
+
+def test_wrong_password_is_an_auth_error_without_a_login_loop(jpegs: Jpegs) -> None:
+    with StrictVlens() as server:
+        client = VlensClient(config_for(server, password="wrong-" + server.password), retry=FAST)
+        outcome = run_verification(client, images(jpegs))
+        client.close()
+    assert server.violations == []
+    assert isinstance(outcome.error, VlensAuthError)
+    assert [r.path for r in server.requests] == [LOGIN]
+    assert server.password not in str(outcome.error)
+
+
+@pytest.mark.parametrize("names", ["new_only", "old_only", "stale_old"])
+def test_refresh_before_expiry_chains_the_newest_refresh_token(names: str, jpegs: Jpegs) -> None:
+    """L29-30: the next refresh token is ``newRefreshToken`` and/or ``refreshToken``."""
+    style = Style(expire_in_seconds=1, refresh_names=names)  # type: ignore[arg-type]
+    with StrictVlens(style) as server:
+        client = VlensClient(config_for(server), retry=FAST)
+        front = client.verify_id_front(jpegs.id_front)
+        for _ in range(2):
+            time.sleep(1.1)
+            client.verify_id_back(jpegs.id_back, transaction_id=front.transaction_id)
+        client.close()
+    assert server.violations == []
+    assert [r.status for r in server.requests] == [200] * len(server.requests)
+    refreshes = server.to(REFRESH)
+    assert len(refreshes) >= 2
+    assert refreshes[0].body == {"refreshToken": server.issued[1]}
+    assert len({r.body["refreshToken"] for r in refreshes}) == len(refreshes)
+    assert server.to(LOGIN) == server.requests[:1]
+
+
+# -- operator and end-user calls ------------------------------------------------------------------
+
+def test_list_user_images_sends_emailOrPhoneNumber_encoded(server: StrictVlens,
+                                                           client: VlensClient) -> None:
+    found = client.list_user_images("+201001234567")
+    request = server.requests[-1]
+    assert request.method == "GET"
+    assert request.query == {"emailOrPhoneNumber": ["+201001234567"]}
+    assert bearer(request) == login_token(server)
+    assert "livenessFace03Image.jpg" in repr(found)
+
+
+def test_get_step_image_sends_PascalCase_query_and_decodes_the_image(server: StrictVlens,
+                                                                    client: VlensClient) -> None:
+    tid = "6f1c2d3e-4b5a-4c6d-8e7f-90a1b2c3d4e5"
+    image = client.get_step_image(tid, "idFrontImage.jpg", impersonated_tenant_id=7, log_id=9)
+    request = server.requests[-1]
+    assert request.query == {"TransactionId": [tid], "FileName": ["idFrontImage.jpg"],
+                             "ImpersonatedTenantId": ["7"], "LogId": ["9"]}
+    assert image == b"\xff\xd8\xff" + b"idFrontImage.jpg"
+
+
+def test_link_user_sends_camelCase_with_the_end_users_token(server: StrictVlens,
+                                                            client: VlensClient) -> None:
+    tid = "6f1c2d3e-4b5a-4c6d-8e7f-90a1b2c3d4e5"
+    user = server.user_token()
+    result = client.link_user_with_transaction(tid, user_token=user, get_extracted_data=True)
+    request = server.requests[-1]
+    assert request.body == {"transactionId": tid, "getExtractedData": True}
+    assert bearer(request) == user
+    assert isinstance(result, StepResult) and result.is_verification_process_completed
+
+
+def test_end_user_registration_and_login_bodies(server: StrictVlens, client: VlensClient) -> None:
+    phone = "+201001234567"
+    client.register_step_verify_phone(phone)
+    client.register(phone, phone_number_otp=OTP, phone_number_otp_request_id=OTP_REQUEST_ID,
+                    email="a@example.org", password=server.user_password)
+    client.end_user_login(phone, server.user_password)
+    client.check_existence(phone_number=phone, email="a@example.org")
+    calls = [r for r in server.requests if r.path != LOGIN]  # L10 allows a Bearer on these too
+    assert [r.path for r in calls] == [
+        "/api/DigitalIdentity/Register/StepVerifyPhone", "/api/DigitalIdentity/Register",
+        "/api/DigitalIdentity/Login", "/api/DigitalIdentity/CheckExistenceOfEmailOrPhone"]
+    bodies = {r.path.rsplit("/", 1)[-1]: r.body for r in calls}
+    assert bodies["StepVerifyPhone"] == {"phoneNumber": phone, "smsProviders": 0}
+    assert bodies["Register"] == {"phoneNumber": phone, "email": "a@example.org",
+                                  "password": server.user_password, "phoneNumberOtp": OTP,
+                                  "phoneNumberOtpRequestId": OTP_REQUEST_ID}
+    assert bodies["Login"] == {"phoneNumber": phone, "password": server.user_password}
+    assert bodies["CheckExistenceOfEmailOrPhone"] == {"phoneNumber": phone,
+                                                      "email": "a@example.org"}
+
+
+def test_key_only_steps_use_v1_ocr_paths_without_logging_in(
+        server: StrictVlens, client: VlensClient, jpegs: Jpegs) -> None:
+    front = client.verify_id_front(jpegs.id_front, key_only=True)
+    client.verify_id_back(jpegs.id_back, transaction_id=front.transaction_id, key_only=True)
+    client.verify_liveness(jpegs.id_front, jpegs.faces, transaction_id=front.transaction_id,
+                           key_only=True)
+    assert [r.path for r in server.requests] == ["/v1/ocr/id/front", "/v1/ocr/id/back",
+                                                 "/v1/ocr/liveness/multi"]
+
+
+# -- secrets ---------------------------------------------------------------------------------------
+
+def assert_no_secret(server: StrictVlens, *texts: str) -> None:
+    for secret in (server.api_key, server.password, server.user_password, *server.issued):
+        for text in texts:
+            assert secret not in text
+
+
+def test_no_secret_in_logs_reprs_or_errors(server: StrictVlens, jpegs: Jpegs,
+                                           caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    client = VlensClient(config_for(server), retry=FAST)
+    outcome = run_verification(client, images(jpegs))
+    server.refuse_all_tokens = True
+    with pytest.raises(VlensError) as raised:
+        client.list_user_images("+201001234567")
+    texts = [caplog.text, repr(client), repr(client.config) if hasattr(client, "config") else "",
+             repr(outcome), str(outcome.to_dict()), str(raised.value), repr(raised.value)]
+    client.close()
+    assert_no_secret(server, *texts)
+    assert b64(jpegs.faces[0])[:40] not in caplog.text
