@@ -245,10 +245,9 @@ class StepResult:
 
     @classmethod
     def from_envelope(cls, step: VerifyStep | None, env: Envelope) -> StepResult:
-        # The published example puts `services` beside `data`; other answers nest it in `data`.
-        services = ci_get(env.raw, "services")
-        if services is None:
-            services = ci_get(env.data, "services")
+        # The published example puts `services` beside `data`; other answers nest it in `data`
+        # (an empty or null block in one place does not hide the other).
+        services = ci_get(env.raw, "services") or ci_get(env.data, "services")
         return cls(
             step=step,
             http_status=env.http_status,
