@@ -164,11 +164,15 @@ def run_verification(
     previous: VerificationOutcome | None = None,
     on_step: Callable[[StepEvent], None] | None = None,
 ) -> VerificationOutcome:
-    """Run front -> back -> liveness, stopping at the first failed step (see module docstring)."""
+    """Run front -> back -> liveness, stopping at the first failed step (see module docstring).
+
+    Raises ``ValueError`` before sending anything when ``images.id_back`` is missing: Vlens
+    needs both ID sides before the liveness step (vlens-api.md, "both before liveness").
+    """
+    if images.id_back is None:
+        raise ValueError("the back of the ID is needed: Vlens checks both sides before liveness")
     run = _Run(images, on_step or (lambda event: None))
     plan = [VerifyStep.ID_FRONT, VerifyStep.ID_BACK, VerifyStep.LIVENESS]
-    if images.id_back is None:
-        plan.remove(VerifyStep.ID_BACK)
     chain_reused = True  # a step is reusable only if every step before it was reused too
     for step in plan:
         prior = _reusable(previous, images, step) if chain_reused else None
