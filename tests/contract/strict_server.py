@@ -265,9 +265,11 @@ class StrictVlens:
                 reply = server._answer(request)
                 with server._lock:
                     server.requests.append(replace(request, status=reply.status))
-                payload = json.dumps(reply.body).encode()
+                raw_reply = isinstance(reply.body, bytes)  # e.g. a proxy's HTML error page
+                payload = reply.body if raw_reply else json.dumps(reply.body).encode()
                 self.send_response(reply.status)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
+                self.send_header("Content-Type", "text/html" if raw_reply
+                                 else "application/json; charset=utf-8")
                 self.send_header("Content-Length", str(len(payload)))
                 for name, value in reply.headers.items():
                     self.send_header(name, value)

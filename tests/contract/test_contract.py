@@ -10,6 +10,7 @@ import base64
 import logging
 import time
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
@@ -427,3 +428,81 @@ def test_no_secret_in_logs_reprs_or_errors(server: StrictVlens, jpegs: Jpegs,
     client.close()
     assert_no_secret(server, *texts)
     assert b64(jpegs.faces[0])[:40] not in caplog.text
+
+
+def test_refused_refresh_token_falls_back_to_a_fresh_login(jpegs: Jpegs) -> None:
+    with StrictVlens(Style(expire_in_seconds=1)) as server:
+        server.script(REFRESH, Reply(401, envelope(error_code=401, error_message="expired")))
+        client = VlensClient(config_for(server), retry=FAST)
+        front = client.verify_id_front(jpegs.id_front)
+        time.sleep(1.1)
+        back = client.verify_id_back(jpegs.id_back, transaction_id=front.transaction_id)
+        client.close()
+    assert server.violations == []
+    assert not back.failed
+    assert [r.path for r in server.requests][-3:] == [REFRESH, LOGIN, BACK]
+    assert server.requests[-1].status == 200
+
+
+def test_clients_in_one_process_share_one_login(server: StrictVlens, jpegs: Jpegs) -> None:
+    clients = [VlensClient(config_for(server), retry=FAST) for _ in range(4)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda c: c.verify_id_front(jpegs.id_front), clients))
+    for vlens in clients:
+        vlens.close()
+    assert all(not r.failed for r in results)
+    assert len(server.to(LOGIN)) == 1
+    assert {bearer(r) for r in server.to(FRONT)} == {login_token(server)}
+
+
+def test_retry_after_a_liveness_failure_resends_only_liveness_on_the_same_transaction(
+        server: StrictVlens, client: VlensClient, jpegs: Jpegs) -> None:
+    server.script(LIVENESS, Reply(200, envelope(error_code=4207, error_message="No face")))
+    first = run_verification(client, images(jpegs))
+    assert first.failed_step is VerifyStep.LIVENESS
+    second = run_verification(client, images(jpegs), previous=first)
+    assert second.verdict is Verdict.VERIFIED
+    assert [r.path for r in server.requests] == [LOGIN, FRONT, BACK, LIVENESS, LIVENESS]
+    retried = server.requests[-1]
+    assert retried.body["transaction_id"] == first.transaction_id == second.transaction_id
+    assert retried.body["image"] == b64(jpegs.id_front)
+
+
+def test_liveness_needs_exactly_three_faces_and_sends_nothing_otherwise(
+        server: StrictVlens, client: VlensClient, jpegs: Jpegs) -> None:
+    front = client.verify_id_front(jpegs.id_front)
+    sent = len(server.requests)
+    with pytest.raises((ValueError, VlensError)):
+        client.verify_liveness(jpegs.id_front, jpegs.faces[:2], transaction_id=front.transaction_id)
+    assert len(server.requests) == sent
+
+
+def test_html_instead_of_json_is_a_service_error(server: StrictVlens, client: VlensClient,
+                                                 jpegs: Jpegs) -> None:
+    server.script(FRONT, *[Reply(200, b"<html>Bad gateway</html>")] * 3)
+    outcome = run_verification(client, images(jpegs))
+    assert isinstance(outcome.error, VlensServiceError)
+    assert outcome.verdict is not Verdict.VERIFIED
+
+
+def test_services_are_read_from_data_when_the_top_level_block_is_empty(
+        server: StrictVlens, client: VlensClient, jpegs: Jpegs) -> None:
+    """L57 and S38: ``services`` may sit beside ``data`` or inside it; an empty placeholder in
+    one place must not hide the block in the other."""
+    tid = "6f1c2d3e-4b5a-4c6d-8e7f-90a1b2c3d4e5"
+    issue = {"field": "idNumber", "value": "1", "errors": [{"code": 3001, "message": "Invalid"}]}
+    server.script(FRONT, Reply(200, envelope(
+        {"idFrontData": {"transaction_id": tid},
+         "services": {"Validations": {"validation_errors": [issue]}}},
+        services={})))
+    result = client.verify_id_front(jpegs.id_front)
+    assert result.failed
+    assert result.services.validation_errors[0].errors[0].message == "Invalid"
+
+
+def test_liveness_is_never_sent_before_the_id_back(server: StrictVlens, client: VlensClient,
+                                                   jpegs: Jpegs) -> None:
+    """L51: front and back, in either order, both before liveness."""
+    with pytest.raises(ValueError, match="back of the ID"):
+        run_verification(client, VerificationImages(jpegs.id_front, None, jpegs.faces))
+    assert server.requests == []
