@@ -175,6 +175,7 @@ class StrictVlens:
         self._refresh: set[str] = set()
         self._transactions: dict[str, Transaction] = {}
         self._scripted: dict[str, deque[Reply]] = {}
+        self._arrivals: deque[float] = deque()
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
         self._server.daemon_threads = True
@@ -285,7 +286,21 @@ class StrictVlens:
         with self._lock:
             self.violations.append(f"{request.method} {request.path}: {what}")
 
+    def _over_rate_limit(self) -> bool:
+        """L20: 10 requests/s and 60/min per tenant (every test server is one tenant)."""
+        with self._lock:
+            now = time.monotonic()
+            self._arrivals.append(now)
+            while self._arrivals[0] <= now - 60.0:
+                self._arrivals.popleft()
+            last_second = sum(1 for t in self._arrivals if t > now - 1.0)
+            return last_second > 10 or len(self._arrivals) > 60
+
     def _answer(self, request: Recorded) -> Reply:
+        if self._over_rate_limit():
+            self._violate(request, "over 10 requests/s or 60/min for the tenant (L20)")
+            return Reply(429, envelope(error_code=429, error_message="Too many requests"),
+                         {"Retry-After": "1"})
         endpoint = ENDPOINTS.get(request.path)
         if endpoint is None or endpoint.method != request.method:
             self._violate(request, "no such documented endpoint")

@@ -506,3 +506,36 @@ def test_liveness_is_never_sent_before_the_id_back(server: StrictVlens, client: 
     with pytest.raises(ValueError, match="back of the ID"):
         run_verification(client, VerificationImages(jpegs.id_front, None, jpegs.faces))
     assert server.requests == []
+
+
+def test_no_secret_in_end_user_and_token_objects(server: StrictVlens, client: VlensClient,
+                                                 caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.DEBUG)
+    phone = "+201001234567"
+    grant = client.login()
+    registered = client.register(phone, phone_number_otp=OTP,
+                                 phone_number_otp_request_id=OTP_REQUEST_ID,
+                                 password=server.user_password)
+    signed_in = client.end_user_login(phone, server.user_password)
+    link = client.link_user_with_transaction("6f1c2d3e-4b5a-4c6d-8e7f-90a1b2c3d4e5",
+                                             user_token=signed_in.access_token)
+    with pytest.raises(VlensError) as wrong:
+        client.end_user_login(phone, "not-" + server.user_password)
+    server.refuse_all_tokens = True
+    with pytest.raises(VlensAuthError) as refused:
+        client.link_user_with_transaction("6f1c2d3e-4b5a-4c6d-8e7f-90a1b2c3d4e5",
+                                          user_token=signed_in.access_token)
+    assert signed_in.access_token in server.issued  # the token is there, just never shown
+    assert_no_secret(server, caplog.text, repr(grant), repr(registered), repr(signed_in),
+                     repr(link), str(wrong.value), repr(wrong.value), str(refused.value),
+                     repr(refused.value), repr(client))
+
+
+def test_a_burst_of_calls_stays_under_ten_per_second(server: StrictVlens,
+                                                     client: VlensClient) -> None:
+    """L20: the strict server flags any 1-second window holding more than 10 requests."""
+    started = time.monotonic()
+    for _ in range(12):
+        client.list_user_images("+201001234567")
+    assert len(server.requests) == 13  # one Login, twelve calls
+    assert time.monotonic() - started >= 1.0

@@ -69,3 +69,11 @@ def test_liveness_on_an_unknown_transaction_is_a_violation(server: StrictVlens) 
     assert reply.status_code == 400
     assert len(server.violations) == 1
     assert "never issued" in server.violations[0]
+
+
+def test_an_eleventh_request_within_a_second_is_a_violation(server: StrictVlens) -> None:
+    url = f"{server.base_url}/api/DigitalIdentity/GetUserDigitalIdentityImages"
+    statuses = [requests.get(url, params={"emailOrPhoneNumber": "+201001234567"}, timeout=5,
+                             headers=headers(server)).status_code for _ in range(11)]
+    assert statuses[-1] == 429
+    assert any("10 requests/s" in v for v in server.violations)
