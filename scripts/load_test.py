@@ -59,7 +59,7 @@ def instrument(stats_path: Path, interval_s: float = 1.0) -> None:
     from components.capture.background import BackgroundAnalyser
 
     analysers: weakref.WeakSet[BackgroundAnalyser] = weakref.WeakSet()
-    callbacks: dict[int, list[int]] = {}  # processor id -> [frames in, callback calls]
+    callbacks: dict[int, list[int]] = {}  # processor id -> [frames in, calls, width, height]
     original_init = BackgroundAnalyser.__init__
 
     def init(self: BackgroundAnalyser, *args: Any, **kwargs: Any) -> None:
@@ -74,9 +74,10 @@ def instrument(stats_path: Path, interval_s: float = 1.0) -> None:
         original = processor.recv_queued
 
         async def recv_queued(self: Any, frames: list[Any]) -> list[Any]:
-            counts = callbacks.setdefault(id(self), [0, 0])
+            counts = callbacks.setdefault(id(self), [0, 0, 0, 0])
             counts[0] += len(frames)
             counts[1] += 1
+            counts[2], counts[3] = frames[-1].width, frames[-1].height
             return await original(self, frames)
 
         processor.recv_queued = recv_queued
@@ -168,7 +169,7 @@ def machine_busy_s() -> tuple[float, float]:
 class Snapshot:
     time: float
     analysers: dict[int, tuple[int, int, float, float]]
-    callbacks: dict[str, tuple[int, int]]
+    callbacks: dict[str, tuple[int, int, int, int]]
     server_cpu: float
     browser_cpu: float
     machine: tuple[float, float]
@@ -179,7 +180,7 @@ class Snapshot:
         return cls(
             time=time.monotonic(),
             analysers={row[0]: (row[1], row[2], row[3], row[4]) for row in data["analysers"]},
-            callbacks={k: (v[0], v[1]) for k, v in data["callbacks"].items()},
+            callbacks={k: (v[0], v[1], v[2], v[3]) for k, v in data["callbacks"].items()},
             server_cpu=process_cpu_s(server_pid),
             browser_cpu=cpu_of(browser_pids),
             machine=machine_busy_s(),
@@ -200,7 +201,7 @@ class Row:
     idle_rss_mb: float
     browser_cpu_pct: float
     machine_busy_pct: float
-    notes: list[str] = field(default_factory=list)
+    frame_sizes: list[str] = field(default_factory=list)
 
     @property
     def min_fps(self) -> float:
@@ -218,7 +219,8 @@ def compare(before: Snapshot, after: Snapshot, sessions: int, started: int, rss_
             p95.append(p95_ms)
     fps += [0.0] * max(0, sessions - len(fps))  # a session whose camera never ran counts as 0
     webrtc_dropped = 0
-    for processor, (frames_in, calls) in after.callbacks.items():
+    sizes = sorted({f"{w}x{h}" for _, _, w, h in after.callbacks.values()})
+    for processor, (frames_in, calls, _, _) in after.callbacks.items():
         if processor in before.callbacks:
             webrtc_dropped += (frames_in - before.callbacks[processor][0]) - (
                 calls - before.callbacks[processor][1])
@@ -233,6 +235,7 @@ def compare(before: Snapshot, after: Snapshot, sessions: int, started: int, rss_
         rss_mb=rss_mb, idle_rss_mb=idle_rss_mb,
         browser_cpu_pct=100 * (after.browser_cpu - before.browser_cpu) / seconds,
         machine_busy_pct=100 * busy / total if total else 0.0,
+        frame_sizes=sizes,
     )
 
 
@@ -277,12 +280,34 @@ def app_server(workdir: Path, log: Path) -> Iterator[tuple[str, int, Path]]:
             process.wait(timeout=10)
 
 
-def start_session(browser: Any, url: str, hide_video: bool = False) -> bool:
+# Chrome lowers the resolution it sends when its own CPU is overloaded (as it is here, with every
+# client on one machine). A content hint of "detail" makes it keep the resolution and give up
+# frame rate instead, so the server sees the camera's real frame size, as it would from
+# customers who each have their own device.
+KEEP_RESOLUTION_JS = """
+(() => {
+  const media = navigator.mediaDevices;
+  if (!media || !media.getUserMedia) return;
+  const original = media.getUserMedia.bind(media);
+  media.getUserMedia = async (constraints) => {
+    const stream = await original(constraints);
+    stream.getVideoTracks().forEach((track) => { track.contentHint = "detail"; });
+    return stream;
+  };
+})();
+"""
+
+
+def start_session(browser: Any, url: str, hide_video: bool = False,
+                  keep_resolution: bool = True) -> bool:
     """One customer: a fresh browser context on the capture page with the camera running."""
     from tests.browser.camera import WebrtcCamera
     from tests.browser.journey import accept_consent, choose_english, en, open_app, wait_for_heading
 
-    page = browser.new_context(viewport={"width": 1000, "height": 900}).new_page()
+    context = browser.new_context(viewport={"width": 1000, "height": 900})
+    if keep_resolution:
+        context.add_init_script(KEEP_RESOLUTION_JS)
+    page = context.new_page()
     try:
         open_app(page, url)
         choose_english(page)
@@ -300,7 +325,8 @@ def start_session(browser: Any, url: str, hide_video: bool = False) -> bool:
 
 
 def measure(sessions: int, clip: Path, workdir: Path, warmup_s: float, window_s: float,
-            log: Path, nice_browsers: bool, hide_video: bool = False) -> Row:
+            log: Path, nice_browsers: bool, hide_video: bool = False,
+            keep_resolution: bool = True) -> Row:
     from playwright.sync_api import sync_playwright
 
     from tests.browser.chromium import launch_with_camera
@@ -317,7 +343,7 @@ def measure(sessions: int, clip: Path, workdir: Path, warmup_s: float, window_s:
         try:
             started = 0
             for _ in range(sessions):
-                started += start_session(browser, url, hide_video)
+                started += start_session(browser, url, hide_video, keep_resolution)
                 if nice_browsers:
                     renice(descendants(os.getpid()))
             time.sleep(warmup_s)
@@ -338,7 +364,8 @@ def print_row(row: Row) -> None:
     fps = " ".join(f"{v:.1f}" for v in row.fps)
     print(f"N={row.sessions:<2} started={row.started:<2} fps/session min={row.min_fps:5.1f} "
           f"[{fps}] dropped analyser={row.analyser_dropped} webrtc={row.webrtc_dropped} "
-          f"p95 analysis={row.p95_ms:.0f} ms | server CPU {row.server_cpu_pct:5.1f}% "
+          f"p95 analysis={row.p95_ms:.0f} ms frames {','.join(row.frame_sizes)} | "
+          f"server CPU {row.server_cpu_pct:5.1f}% "
           f"({row.cpu_s_per_session_min:.1f} CPU-s/session-min) RSS {row.rss_mb:.0f} MB "
           f"(idle {row.idle_rss_mb:.0f}) | browsers {row.browser_cpu_pct:.0f}% "
           f"machine busy {row.machine_busy_pct:.0f}%", flush=True)
@@ -397,7 +424,7 @@ def sweep(args: argparse.Namespace) -> int:
                 print(f"stopping: --max-seconds {args.max_seconds:.0f} reached", flush=True)
                 break
             row = measure(sessions, clip, workdir, args.warmup, args.window, args.log,
-                          args.nice_browsers, args.hide_video)
+                          args.nice_browsers, args.hide_video, args.keep_resolution)
             rows.append(row)
             print_row(row)
             if row.min_fps < args.min_fps and row.started == sessions and not args.keep_going:
@@ -433,6 +460,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-fps", type=float, default=10.0)
     parser.add_argument("--keep-going", action="store_true",
                         help="measure every N even after one falls below --min-fps")
+    parser.add_argument("--let-chrome-downscale", dest="keep_resolution", action="store_false",
+                        help="let the overloaded browsers lower the resolution they send "
+                        "(default: they keep it and drop frames instead)")
     parser.add_argument("--hide-video", action="store_true",
                         help="hide the returned video in the pages (less client CPU)")
     parser.add_argument("--no-nice-browsers", dest="nice_browsers", action="store_false",
