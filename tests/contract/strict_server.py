@@ -88,7 +88,8 @@ class Endpoint:
 VERIFY_OPTIONAL = frozenset({"name_check_value", "transaction_id", "client_transaction_id",
                              "request_id", "country", "getExtractedData"})
 FRONT = Endpoint("POST", frozenset({"image"}), VERIFY_OPTIONAL, "bearer")
-BACK = Endpoint("POST", frozenset({"image", "transaction_id"}), VERIFY_OPTIONAL, "bearer")
+# L49 lists transaction_id on the back, but L51 lets the back come first (starting the transaction).
+BACK = Endpoint("POST", frozenset({"image"}), VERIFY_OPTIONAL, "bearer")
 LIVENESS = Endpoint("POST", frozenset({"image", "face_1", "face_2", "face_3", "transaction_id"}),
                     VERIFY_OPTIONAL | {"id_front_image"}, "bearer")
 

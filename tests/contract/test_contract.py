@@ -122,7 +122,8 @@ def test_flow_sends_the_documented_requests_and_reads_every_answer_variant(
     assert len({r.header("X-Request-Id") for r in server.requests}) == 4
 
     assert front.body["image"] == b64(jpegs.id_front)
-    assert front.body.get("transaction_id") is None
+    assert "transaction_id" not in front.body  # L40: omitted on the first step
+    assert front.body["getExtractedData"] is False or "getExtractedData" not in front.body
     tid = outcome.transaction_id
     assert tid is not None
     assert back.body["image"] == b64(jpegs.id_back)
@@ -363,6 +364,10 @@ def test_get_step_image_sends_PascalCase_query_and_decodes_the_image(server: Str
     assert request.query == {"TransactionId": [tid], "FileName": ["idFrontImage.jpg"],
                              "ImpersonatedTenantId": ["7"], "LogId": ["9"]}
     assert image == b"\xff\xd8\xff" + b"idFrontImage.jpg"
+    client.get_step_image(tid, "livenessFace01Image.jpg")
+    assert server.requests[-1].query == {"TransactionId": [tid],
+                                         "FileName": ["livenessFace01Image.jpg"]}
+    assert bearer(server.requests[-1]) == login_token(server)
 
 
 def test_link_user_sends_camelCase_with_the_end_users_token(server: StrictVlens,
@@ -539,3 +544,16 @@ def test_a_burst_of_calls_stays_under_ten_per_second(server: StrictVlens,
         client.list_user_images("+201001234567")
     assert len(server.requests) == 13  # one Login, twelve calls
     assert time.monotonic() - started >= 1.0
+
+
+def test_back_first_then_front_then_liveness_share_one_transaction(
+        server: StrictVlens, client: VlensClient, jpegs: Jpegs) -> None:
+    """L51: front and back may come in either order; the back then starts the transaction."""
+    back = client.verify_id_back(jpegs.id_back, transaction_id=None)
+    assert back.transaction_id is not None
+    front = client.verify_id_front(jpegs.id_front, transaction_id=back.transaction_id)
+    final = client.verify_liveness(jpegs.id_front, jpegs.faces, transaction_id=front.transaction_id)
+    assert front.transaction_id == back.transaction_id
+    assert final.is_digital_identity_verified is True
+    assert "transaction_id" not in server.to(BACK)[0].body
+    assert server.to(FRONT)[0].body["transaction_id"] == back.transaction_id
