@@ -202,6 +202,7 @@ class Row:
     browser_cpu_pct: float
     machine_busy_pct: float
     frame_sizes: list[str] = field(default_factory=list)
+    input_fps: list[float] = field(default_factory=list)
 
     @property
     def min_fps(self) -> float:
@@ -219,6 +220,8 @@ def compare(before: Snapshot, after: Snapshot, sessions: int, started: int, rss_
             p95.append(p95_ms)
     fps += [0.0] * max(0, sessions - len(fps))  # a session whose camera never ran counts as 0
     webrtc_dropped = 0
+    arrived = [(frames_in - before.callbacks[key][0]) / seconds
+               for key, (frames_in, _, _, _) in after.callbacks.items() if key in before.callbacks]
     sizes = sorted({f"{w}x{h}" for _, _, w, h in after.callbacks.values()})
     for processor, (frames_in, calls, _, _) in after.callbacks.items():
         if processor in before.callbacks:
@@ -236,6 +239,7 @@ def compare(before: Snapshot, after: Snapshot, sessions: int, started: int, rss_
         browser_cpu_pct=100 * (after.browser_cpu - before.browser_cpu) / seconds,
         machine_busy_pct=100 * busy / total if total else 0.0,
         frame_sizes=sizes,
+        input_fps=sorted(arrived),
     )
 
 
@@ -362,8 +366,9 @@ def measure(sessions: int, clip: Path, workdir: Path, warmup_s: float, window_s:
 
 def print_row(row: Row) -> None:
     fps = " ".join(f"{v:.1f}" for v in row.fps)
+    arrived = " ".join(f"{v:.0f}" for v in row.input_fps)
     print(f"N={row.sessions:<2} started={row.started:<2} fps/session min={row.min_fps:5.1f} "
-          f"[{fps}] dropped analyser={row.analyser_dropped} webrtc={row.webrtc_dropped} "
+          f"[{fps}] arriving [{arrived}] dropped analyser={row.analyser_dropped} webrtc={row.webrtc_dropped} "
           f"p95 analysis={row.p95_ms:.0f} ms frames {','.join(row.frame_sizes)} | "
           f"server CPU {row.server_cpu_pct:5.1f}% "
           f"({row.cpu_s_per_session_min:.1f} CPU-s/session-min) RSS {row.rss_mb:.0f} MB "
