@@ -368,7 +368,8 @@ def print_row(row: Row) -> None:
     fps = " ".join(f"{v:.1f}" for v in row.fps)
     arrived = " ".join(f"{v:.0f}" for v in row.input_fps)
     print(f"N={row.sessions:<2} started={row.started:<2} fps/session min={row.min_fps:5.1f} "
-          f"[{fps}] arriving [{arrived}] dropped analyser={row.analyser_dropped} webrtc={row.webrtc_dropped} "
+          f"[{fps}] arriving [{arrived}] dropped analyser={row.analyser_dropped} "
+          f"webrtc={row.webrtc_dropped} "
           f"p95 analysis={row.p95_ms:.0f} ms frames {','.join(row.frame_sizes)} | "
           f"server CPU {row.server_cpu_pct:5.1f}% "
           f"({row.cpu_s_per_session_min:.1f} CPU-s/session-min) RSS {row.rss_mb:.0f} MB "
