@@ -1,6 +1,7 @@
 """Capacity figure: N concurrent camera sessions against one app server, on loopback only.
 
-    uv run python -m scripts.load_test --sessions 1,2,3,4,6 --warmup 10 --window 20
+    uv run python -m scripts.load_test                       # 640x480 webcams, N = 1,2,3,4,6
+    uv run python -m scripts.load_test --sessions 1,2 --size 1280x720 --keep-going
 
 For each N it starts a fresh app server (demo mode, this repository's app.py) with two counters
 patched in, opens N headless Chromium pages whose fake camera plays a generated Y4M clip, walks
@@ -8,14 +9,16 @@ each through language and consent to the capture page, starts the camera, waits 
 seconds and then measures for ``--window`` seconds:
 
 - processed frames/s per session: frames the capture engine analysed (its background analyser
-  takes at most 15 frames/s of stream time; the clip plays at 30 fps like a typical webcam);
+  takes at most 15 frames/s of stream time; the clip plays at 30 fps like a typical webcam),
+  beside the frames/s arriving at the server and their size;
 - dropped frames: frames the analyser replaced before it got to them, and frames streamlit-webrtc
   skipped because the callback was still busy;
 - server CPU (seconds, and % of one core) and peak RSS, read from /proc for the server process;
 - the browsers' CPU and the whole machine's busy share, because on one machine the clients
   compete with the server. The browsers run at the lowest CPU priority (niceness 19) so the
-  server is served first; when the machine is saturated anyway, the clients send fewer frames
-  and the figure is conservative.
+  server is served first, and keep their resolution when short of CPU (they drop frames
+  instead), so the server sees real frame sizes; when the machine is saturated anyway, the
+  clients send fewer frames and the figure is conservative.
 
 It prints one row per N, the largest N keeping every session at >= ``--min-fps`` processed frames
 per second, and the server's CPU-seconds per session-minute. The clip shows a person and no ID
@@ -302,8 +305,7 @@ KEEP_RESOLUTION_JS = """
 """
 
 
-def start_session(browser: Any, url: str, hide_video: bool = False,
-                  keep_resolution: bool = True) -> bool:
+def start_session(browser: Any, url: str, keep_resolution: bool = True) -> bool:
     """One customer: a fresh browser context on the capture page with the camera running."""
     from tests.browser.camera import WebrtcCamera
     from tests.browser.journey import accept_consent, choose_english, en, open_app, wait_for_heading
@@ -318,10 +320,7 @@ def start_session(browser: Any, url: str, hide_video: bool = False,
         wait_for_heading(page, en("consent.title"))
         accept_consent(page)
         wait_for_heading(page, en("capture.title"))
-        camera = WebrtcCamera(page)
-        camera.start(timeout_s=40)
-        if hide_video:  # spare the client the painting of the returned video
-            camera.frame.locator("video").first.evaluate("v => { v.style.display = 'none'; }")
+        WebrtcCamera(page).start(timeout_s=40)
         return True
     except Exception as exc:  # a failed session is reported, the run goes on
         print(f"    session failed to start: {str(exc).splitlines()[0][:160]}", flush=True)
@@ -329,8 +328,7 @@ def start_session(browser: Any, url: str, hide_video: bool = False,
 
 
 def measure(sessions: int, clip: Path, workdir: Path, warmup_s: float, window_s: float,
-            log: Path, nice_browsers: bool, hide_video: bool = False,
-            keep_resolution: bool = True) -> Row:
+            log: Path, nice_browsers: bool, keep_resolution: bool) -> Row:
     from playwright.sync_api import sync_playwright
 
     from tests.browser.chromium import launch_with_camera
@@ -347,7 +345,7 @@ def measure(sessions: int, clip: Path, workdir: Path, warmup_s: float, window_s:
         try:
             started = 0
             for _ in range(sessions):
-                started += start_session(browser, url, hide_video, keep_resolution)
+                started += start_session(browser, url, keep_resolution)
                 if nice_browsers:
                     renice(descendants(os.getpid()))
             time.sleep(warmup_s)
@@ -430,7 +428,7 @@ def sweep(args: argparse.Namespace) -> int:
                 print(f"stopping: --max-seconds {args.max_seconds:.0f} reached", flush=True)
                 break
             row = measure(sessions, clip, workdir, args.warmup, args.window, args.log,
-                          args.nice_browsers, args.hide_video, args.keep_resolution)
+                          args.nice_browsers, args.keep_resolution)
             rows.append(row)
             print_row(row)
             if row.min_fps < args.min_fps and row.started == sessions and not args.keep_going:
@@ -463,14 +461,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--window", type=float, default=20.0, help="seconds measured per N")
     parser.add_argument("--size", default="640x480", help="camera resolution of the clip")
     parser.add_argument("--fps", type=int, default=30, help="camera frame rate of the clip")
-    parser.add_argument("--min-fps", type=float, default=10.0)
+    parser.add_argument("--min-fps", type=float, default=10.0,
+                        help="frames/s every session must keep (default 10)")
     parser.add_argument("--keep-going", action="store_true",
                         help="measure every N even after one falls below --min-fps")
     parser.add_argument("--let-chrome-downscale", dest="keep_resolution", action="store_false",
                         help="let the overloaded browsers lower the resolution they send "
                         "(default: they keep it and drop frames instead)")
-    parser.add_argument("--hide-video", action="store_true",
-                        help="hide the returned video in the pages (less client CPU)")
     parser.add_argument("--no-nice-browsers", dest="nice_browsers", action="store_false",
                         help="keep the browsers at normal CPU priority (default: niceness 19, "
                         "so on one machine the server gets the CPU first)")
