@@ -438,10 +438,11 @@ def sweep(args: argparse.Namespace) -> int:
     result = summary(rows, args.min_fps)
     print(f"\nlargest N with every session >= {args.min_fps:g} processed frames/s: "
           f"{result['largest_n']} (on {result['cores']} cores)")
+    marginal = result["rss_mb_per_session"]
     print(f"server CPU per camera session: {result['cpu_s_per_session_min']} CPU-seconds per "
           f"session-minute; memory: {result['idle_rss_mb']} MB idle, "
-          f"{result['one_session_rss_mb']} MB with one session (camera libraries loaded), "
-          f"about {result['rss_mb_per_session']} MB more per further session")
+          f"{result['one_session_rss_mb']} MB with one session (camera libraries loaded)"
+          + (f", about {marginal} MB more per further session" if marginal is not None else ""))
     if args.json:
         args.json.write_text(json.dumps(result, indent=2))
     return 0
