@@ -167,9 +167,13 @@ def test_end_user_mistakes_are_rejections(simulator: Simulator,
         client.register("+201001234568", phone_number_otp="000000",
                         phone_number_otp_request_id=otp_id)
     assert wrong_otp.value.code == 400
+    logins_before = len(simulator.requests_to("/api/credentials/Login"))
     with pytest.raises(VlensRejectedError) as wrong_password:
         client.end_user_login("+201001234599", "nope")
     assert wrong_password.value.code == 401
+    # The customer's password was sent once, and the app's own login was left alone.
+    assert len(simulator.requests_to("/api/DigitalIdentity/Login")) == 1
+    assert len(simulator.requests_to("/api/credentials/Login")) == logins_before
     with pytest.raises(VlensRejectedError):
         client.register_step_verify_phone("01001234567")  # not E.164
 

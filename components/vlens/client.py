@@ -260,11 +260,13 @@ class VlensClient:
         """Log an end user in by phone number and password."""
         body = {"phoneNumber": phone_number, "password": password, **extra}
         try:
-            reply = self._send("POST", f"{DI}/Login", _Auth.SERVICE, body=body)
+            # 401 here means the customer's phone number or password (vlens-api.md: 401 = wrong
+            # credentials), not our token: don't log in again and resend their password.
+            reply = self._send("POST", f"{DI}/Login", _Auth.SERVICE, body=body,
+                               relogin_on=(403,))
         except VlensAuthError as exc:
             if exc.code != 401:
                 raise
-            # 401 here means the customer's phone number or password (our token was renewed).
             raise VlensRejectedError("The phone number or password is not correct",
                                      category=ErrorCategory.AUTH, code=401,
                                      request_id=exc.request_id,
@@ -331,9 +333,11 @@ class VlensClient:
         params: Mapping[str, str] | None = None,
         user_token: str | None = None,
         resend_safe: bool = True,
+        relogin_on: tuple[int, ...] = (401, 403),
     ) -> HttpReply:
-        """Send once (plus transport retries); on 401/403 with the service token, log in again
-        once and resend (a refused request was not processed); then give up with an auth error."""
+        """Send once (plus transport retries); when the service token is refused (a status in
+        ``relogin_on``), log in again once and resend (a refused request was not processed);
+        then give up with an auth error."""
         request_id = str(uuid.uuid4())
         for second_try in (False, True):
             token = None
@@ -346,7 +350,8 @@ class VlensClient:
                 request_id=request_id, body=body, params=params, resend_safe=resend_safe)
             if not _refused(reply):
                 return reply
-            if auth is _Auth.SERVICE and not second_try and self._tokens.invalidate(token or ""):
+            if (auth is _Auth.SERVICE and not second_try and _refusal_code(reply) in relogin_on
+                    and self._tokens.invalidate(token or "")):
                 log.info("vlens %s: token refused (HTTP %d); logging in again (request %s)",
                          path, reply.status, request_id)
                 continue
@@ -448,9 +453,15 @@ class VlensClient:
 
 def _refused(reply: HttpReply) -> bool:
     """Credentials or token refused: HTTP 401/403, or HTTP 200 carrying error_code 401/403."""
+    return _refusal_code(reply) is not None
+
+
+def _refusal_code(reply: HttpReply) -> int | None:
+    """401 or 403 when the reply refuses credentials or the token (by status or envelope)."""
     if reply.status in (401, 403):
-        return True
-    return reply.status == 200 and _envelope_code(reply) in (401, 403)
+        return reply.status
+    code = _envelope_code(reply) if reply.status == 200 else None
+    return code if code in (401, 403) else None
 
 
 def _envelope_code(reply: HttpReply) -> int | None:
