@@ -25,6 +25,37 @@ from components.capture.processor import CaptureEngine
 _log = logging.getLogger(__name__)
 
 
+class FramePacer:
+    """Admits at most ``max_fps`` frames per second of stream time, whatever the camera's jitter.
+
+    A credit grows with stream time (``max_fps`` per second, capped at ``burst``) and each
+    admitted frame spends one. A minimum interval between frames would not do: with a 30 fps
+    camera whose timestamps jitter by a millisecond or two, the frame two steps on often lands
+    a hair under 1/15 s after the last one, so only every third frame passes (~11/s); a 15 fps
+    camera would lose a third of its frames. With the credit, a 30 fps camera gets every second
+    frame and a 15 fps one every frame. ``max_fps <= 0`` admits everything.
+    """
+
+    def __init__(self, max_fps: float, burst: float = 1.5) -> None:
+        self._rate = max_fps
+        self._burst = burst
+        self._credit = 1.0
+        self._last_t: float | None = None
+
+    def admit(self, t: float) -> bool:
+        if self._rate <= 0:
+            return True
+        if self._last_t is None or t < self._last_t:  # first frame, or the stream restarted
+            self._credit = 1.0
+        else:
+            self._credit = min(self._burst, self._credit + (t - self._last_t) * self._rate)
+        self._last_t = t
+        if self._credit < 1.0 - 1e-6:
+            return False
+        self._credit -= 1.0
+        return True
+
+
 @dataclass(frozen=True)
 class AnalysisStats:
     """How the worker keeps up: frames analysed and dropped, analysis time in milliseconds."""
@@ -38,17 +69,16 @@ class AnalysisStats:
 class BackgroundAnalyser:
     """Feeds an engine from a worker thread that starts on demand and stops when idle.
 
-    At most ``max_fps`` frames per second of stream time are analysed: 15 is plenty for the
-    steadiness runs and the face triple (frames >= 0.12 s apart) and leaves CPU for the
-    callback and the video encoder on a two-core machine.
+    At most ``max_fps`` frames per second of stream time are analysed (see ``FramePacer``): 15
+    is plenty for the steadiness runs and the face triple (frames >= 0.12 s apart) and leaves
+    CPU for the callback and the video encoder.
     """
 
     def __init__(self, engine: CaptureEngine, *, max_fps: float = 15.0,
                  idle_timeout: float = 5.0) -> None:
         self.engine = engine
-        self._min_interval = 1.0 / max_fps if max_fps > 0 else 0.0
+        self._pacer = FramePacer(max_fps)
         self._idle_timeout = idle_timeout
-        self._last_t: float | None = None
         self._cond = threading.Condition()
         self._pending: tuple[np.ndarray, float] | None = None
         self._busy = False
@@ -63,9 +93,8 @@ class BackgroundAnalyser:
         with self._cond:
             if self._closed:
                 return
-            if self._last_t is not None and 0 <= t - self._last_t < self._min_interval - 1e-6:
+            if not self._pacer.admit(t):
                 return  # analysing faster gains nothing (see max_fps) and steals CPU
-            self._last_t = t
             if self._pending is not None:
                 self._dropped += 1
             self._pending = (bgr, t)
