@@ -55,8 +55,10 @@ def submit(sent: CaptureSet) -> VerificationOutcome | None:
     if backend.config is None:
         st.error(t("failure.config"))
         return None
-    client = VlensClient(backend.config, language=current_language())
-    with st.status(t("review.status_running"), expanded=True) as status:
+    with (
+        VlensClient(backend.config, language=current_language()) as client,
+        st.status(t("review.status_running"), expanded=True) as status,
+    ):
         timer = StepTimer(then=lambda event: status.write(_describe(event)))
         outcome = run_verification(
             client,
