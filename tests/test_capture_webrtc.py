@@ -5,9 +5,10 @@ from __future__ import annotations
 import time
 
 import av
+import cv2
 import numpy as np
 
-from components.capture import CaptureEngine, Hint, Step
+from components.capture import CaptureEngine, Hint, Step, overlay
 from components.capture.background import BackgroundAnalyser
 from components.capture.webrtc import frame_from_bgr, make_video_frame_callback
 from tests import imagery
@@ -26,6 +27,21 @@ def test_callback_returns_an_annotated_frame_with_the_same_timing() -> None:
     assert np.any(result != plain)  # the guide is drawn
     assert engine.snapshot().hint is Hint.MOVE_CLOSER
     assert engine.snapshot().analysed_frames == 1
+
+
+def test_self_view_is_capped_at_640_wide_with_the_guide_where_the_full_frame_has_it() -> None:
+    engine = CaptureEngine(steps=(Step.FACE,))
+    callback = make_video_frame_callback(engine, background=False)
+    frame = frame_from_bgr(imagery.face_frame(1280, 720, face_frac=0.3), pts=7)
+    out = callback(frame)
+    assert (out.width, out.height, out.pts) == (640, 360, 7)
+    assert engine.snapshot().hint is Hint.HOLD_STILL  # the face was found in the full frame
+    plain = cv2.resize(frame.to_ndarray(format="bgr24"), (640, 360), interpolation=cv2.INTER_AREA)
+    changed = np.abs(out.to_ndarray(format="bgr24").astype(int) - plain).sum(axis=2) > 60
+    (cx, cy), (ax, ay) = overlay.face_guide(640, 360, engine.config.face_centre)
+    for x, y in ((cx - ax, cy), (cx + ax, cy), (cx, cy - ay)):  # the guide oval's edges
+        assert changed[y - 3:y + 4, x - 3:x + 4].any(), (x, y)
+    assert not changed[cy - ay // 2:cy + ay // 2, cx - ax // 2:cx + ax // 2].any()  # inside
 
 
 def test_inline_callback_drives_the_engine_to_done_with_stream_times() -> None:

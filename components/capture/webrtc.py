@@ -13,10 +13,13 @@ from __future__ import annotations
 import time
 
 import av
+import cv2
 import numpy as np
 
 from components.capture.background import AnalysisStats, BackgroundAnalyser
 from components.capture.processor import CaptureEngine
+
+SELF_VIEW_MAX_WIDTH = 640
 
 
 class FrameCallback:
@@ -24,11 +27,17 @@ class FrameCallback:
 
     ``background=True`` (the default, for live cameras) analyses on a worker thread so the
     callback stays within a few milliseconds; ``background=False`` analyses every frame inline.
+
+    The self-view sent back is at most ``view_width`` pixels wide (the guidance drawn at full
+    size first, so it lands where the analysis saw things): encoding it costs the server in
+    proportion to its size, and the browser scales it up. The engine always gets the full frame.
     """
 
-    def __init__(self, engine: CaptureEngine, *, background: bool = True) -> None:
+    def __init__(self, engine: CaptureEngine, *, background: bool = True,
+                 view_width: int = SELF_VIEW_MAX_WIDTH) -> None:
         self.engine = engine
         self.analyser = BackgroundAnalyser(engine) if background else None
+        self.view_width = view_width
         self._clock_origin: float | None = None
 
     def __call__(self, frame: av.VideoFrame) -> av.VideoFrame:
@@ -39,6 +48,7 @@ class FrameCallback:
         else:
             self.analyser.submit(bgr, t)  # the worker keeps this array; we draw on a copy
             out = self.engine.draw(bgr.copy())
+        out = _fit_width(out, self.view_width)
         annotated = av.VideoFrame.from_numpy_buffer(out, format="bgr24")  # no second copy
         annotated.pts = frame.pts
         annotated.time_base = frame.time_base
@@ -61,11 +71,20 @@ class FrameCallback:
         return now - self._clock_origin
 
 
+def _fit_width(bgr: np.ndarray, max_width: int) -> np.ndarray:
+    """``bgr`` shrunk to ``max_width`` (even sizes, for the video encoder); as is if narrower."""
+    height, width = bgr.shape[:2]
+    if width <= max_width:
+        return bgr
+    new_height = max(2, round(height * max_width / width / 2) * 2)
+    return cv2.resize(bgr, (max_width - max_width % 2, new_height), interpolation=cv2.INTER_AREA)
+
+
 def make_video_frame_callback(
-    engine: CaptureEngine, *, background: bool = True
+    engine: CaptureEngine, *, background: bool = True, view_width: int = SELF_VIEW_MAX_WIDTH
 ) -> FrameCallback:
     """The ``video_frame_callback`` for ``webrtc_streamer`` driving ``engine``."""
-    return FrameCallback(engine, background=background)
+    return FrameCallback(engine, background=background, view_width=view_width)
 
 
 def frame_from_bgr(bgr: np.ndarray, pts: int = 0, fps: int = 30) -> av.VideoFrame:
