@@ -1,7 +1,8 @@
 """``vlens-verify``: run a Vlens verification from the command line.
 
-    vlens-verify files --front F --back B --faces F1 F2 F3 [--json] [--secrets PATH | --demo]
-    vlens-verify video CLIP [--json] [--dry-run] [--secrets PATH | --demo]
+    vlens-verify files --front F --back B --faces F1 F2 F3 [--json]
+                       [--secrets PATH | --demo | --demo-scenario NAME]
+    vlens-verify video CLIP [--json] [--dry-run] [--secrets PATH | --demo | --demo-scenario NAME]
     vlens-verify simulator [--port N]
 
 Exit codes: 0 verified, 1 completed but not verified, 2 bad input or usage,
@@ -42,10 +43,14 @@ class Target:
 
 # --- configuration ---------------------------------------------------------------------------
 
-def resolve_target(secrets_path: str | None, demo: bool) -> Target:
-    """Where to send the verification: ``--demo``, ``--secrets``, the environment, or demo."""
-    if demo:
-        return Target(_demo_config(), True)
+def resolve_target(secrets_path: str | None, demo: bool, demo_scenario: str | None = None
+                   ) -> Target:
+    """Where to send the verification: ``--demo`` (on the simulator of ``demo_scenario``,
+    which implies it), ``--secrets``, the environment, or demo."""
+    if demo_scenario is not None and secrets_path is not None:
+        raise UsageError("--demo-scenario uses the built-in simulator; drop --secrets")
+    if demo or demo_scenario is not None:
+        return Target(_demo_config(demo_scenario), True)
     secrets: dict[str, Any] | None = None
     if secrets_path is not None:
         try:
@@ -69,10 +74,10 @@ def resolve_target(secrets_path: str | None, demo: bool) -> Target:
     return Target(config, False)
 
 
-def _demo_config() -> VlensConfig:
-    from components.vlens.simulator import demo_config
+def _demo_config(scenario: str | None = None) -> VlensConfig:
+    from components.vlens.simulator import DEFAULT_DEMO_SCENARIO, demo_config
 
-    return demo_config()
+    return demo_config(scenario or DEFAULT_DEMO_SCENARIO)
 
 
 # --- image preparation -----------------------------------------------------------------------
@@ -168,7 +173,7 @@ def cmd_files(args: argparse.Namespace) -> int:
     if len(args.faces) != 3:
         raise UsageError("--faces needs exactly three face pictures")
     encoded = encode_files(args.front, args.back, args.faces, args.card_budget)
-    target = resolve_target(args.secrets, args.demo)
+    target = resolve_target(args.secrets, args.demo, args.demo_scenario)
     return verify(target, encoded, as_json=args.json, language=args.language,
                   extracted=args.extracted)
 
@@ -213,7 +218,7 @@ def cmd_video(args: argparse.Namespace) -> int:
                if role not in encoded]
     if missing:
         raise UsageError(f"the clip did not yield usable captures for: {', '.join(missing)}")
-    target = resolve_target(args.secrets, args.demo)
+    target = resolve_target(args.secrets, args.demo, args.demo_scenario)
     return verify(target, encoded, as_json=args.json, language=args.language,
                   extracted=args.extracted,
                   extra={"clip": clip_info, "images": image_receipt(encoded, times)})
@@ -247,6 +252,7 @@ def cmd_simulator(args: argparse.Namespace) -> int:
 # --- parser ----------------------------------------------------------------------------------
 
 def build_parser() -> argparse.ArgumentParser:
+    from components.vlens.simulator import DEMO_SCENARIOS
     from components.vlens.simulator.options import add_scenario_arguments
 
     parser = argparse.ArgumentParser(
@@ -268,6 +274,9 @@ def build_parser() -> argparse.ArgumentParser:
                             help="a secrets.toml with a [vlens] section (VLENS_* env overrides)")
         source.add_argument("--demo", action="store_true",
                             help="use the built-in simulator (fake data)")
+        sub.add_argument("--demo-scenario", choices=list(DEMO_SCENARIOS), metavar="NAME",
+                         help="use the built-in simulator answering as NAME (implies --demo): "
+                              + ", ".join(DEMO_SCENARIOS))
 
     files = commands.add_parser("files", help="verify from picture files")
     files.add_argument("--front", required=True, help="picture of the ID front")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.ui import capture_state, navigation
+from components.ui import capture_state, navigation, session
+from components.ui.backend import choose_demo_scenario, chosen_demo_scenario, resolve_backend
 from components.ui.captured import STEP_ORDER, CapturedImage, CaptureSet
 from components.ui.i18n import t
-from components.ui.submission import submit
+from components.ui.submission import OUTCOME, submit
 
 CARD_THUMB_PX = 320
 FACE_THUMB_PX = 200
@@ -47,6 +48,20 @@ def _step_block(captures: CaptureSet, step: str) -> None:
             navigation.go("capture")
 
 
+def _demo_scenario_selector() -> None:
+    """Demo mode only: which answer the embedded simulator gives this session."""
+    from components.vlens.simulator import DEMO_SCENARIOS
+
+    names = list(DEMO_SCENARIOS)
+    chosen = st.selectbox(t("review.demo_scenario"), names,
+                          index=names.index(chosen_demo_scenario()),
+                          format_func=lambda name: t(f"demo_scenario.{name}"),
+                          key="demo_scenario", help=t("review.demo_scenario_help"))
+    if chosen is not None and choose_demo_scenario(chosen):
+        # Another simulator knows none of the earlier transactions: send every step anew.
+        session.attempt_pop(OUTCOME)
+
+
 captures = capture_state.current_set()
 if captures.empty:
     st.info(t("review.nothing"))
@@ -61,6 +76,8 @@ for step in STEP_ORDER:
 missing = captures.missing()
 if missing and st.button(t("review.capture_missing"), key="review_capture_missing"):
     navigation.go("capture")
+if resolve_backend().demo:
+    _demo_scenario_selector()
 if st.button(t("review.submit"), key="submit", type="primary", disabled=bool(missing),
              width="stretch") and submit(captures) is not None:
     navigation.go("results")

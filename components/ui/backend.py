@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -13,6 +14,13 @@ from components.vlens.errors import ConfigError
 
 if TYPE_CHECKING:
     from components.vlens.config import VlensConfig
+
+log = logging.getLogger(__name__)
+
+DEMO_SCENARIO_ENV = "VLENS_DEMO_SCENARIO"
+# The session's chosen demo scenario. Not the selector's own key: Streamlit forgets a widget's
+# value on pages that do not show it, and the results page's retry must use the same simulator.
+DEMO_SCENARIO_CHOICE = "demo_scenario_choice"
 
 
 @dataclass(frozen=True)
@@ -27,8 +35,35 @@ def app_secrets() -> Any:
     return st.secrets if st.secrets.load_if_toml_exists() else None
 
 
-def resolve_backend() -> Backend:
-    """Configured Vlens from secrets/env; no configuration at all means demo mode."""
+def default_demo_scenario() -> str:
+    """``VLENS_DEMO_SCENARIO`` when it names a demo scenario, else "verified"."""
+    from components.vlens.simulator.presets import DEFAULT_DEMO_SCENARIO, DEMO_SCENARIOS
+
+    name = os.environ.get(DEMO_SCENARIO_ENV, "").strip()
+    if name in DEMO_SCENARIOS:
+        return name
+    if name:
+        log.warning("%s=%r is not a demo scenario (valid: %s); using %r", DEMO_SCENARIO_ENV,
+                    name, ", ".join(DEMO_SCENARIOS), DEFAULT_DEMO_SCENARIO)
+    return DEFAULT_DEMO_SCENARIO
+
+
+def chosen_demo_scenario() -> str:
+    """The demo scenario this session chose on the review page, else the default."""
+    chosen = st.session_state.get(DEMO_SCENARIO_CHOICE)
+    return chosen if isinstance(chosen, str) else default_demo_scenario()
+
+
+def choose_demo_scenario(name: str) -> bool:
+    """Remember ``name`` for this session; True when that changes the earlier choice."""
+    changed = chosen_demo_scenario() != name
+    st.session_state[DEMO_SCENARIO_CHOICE] = name
+    return changed
+
+
+def resolve_backend(demo_scenario: str | None = None) -> Backend:
+    """Configured Vlens from secrets/env; no configuration at all means demo mode, on the
+    simulator of ``demo_scenario`` (None: this session's choice, see ``chosen_demo_scenario``)."""
     try:
         config = load_config(app_secrets(), os.environ)
     except ConfigError as exc:
@@ -37,7 +72,8 @@ def resolve_backend() -> Backend:
         return Backend(config=config, demo=False)
     from components.vlens.simulator import embedded_simulator
 
-    return Backend(config=embedded_simulator().demo_config(), demo=True)
+    scenario = demo_scenario or chosen_demo_scenario()
+    return Backend(config=embedded_simulator(scenario).demo_config(), demo=True)
 
 
 def webrtc_ice_servers() -> list[dict[str, Any]] | None:

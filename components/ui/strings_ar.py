@@ -175,6 +175,22 @@ STRINGS: dict[str, str] = {
     "review.step_reused": "{name}: مقبولة من قبل، ولم تُرسل مرة أخرى",
     "review.step_checks_failed": "لم تجتز بعض الفحوصات",
     "review.step_error": "{name}: {message}",
+    "review.demo_scenario": "تجربة: بماذا يجب أن يجيب المحاكي؟",
+    "review.demo_scenario_help": (
+        "في وضع التجربة فقط: اختر الإجابة التي يعطيها المحاكي المدمج لعرض ما يراه العملاء. "
+        "النتيجة التي تؤدي إليها بين القوسين."
+    ),
+    "demo_scenario.verified": "كل الفحوص ناجحة (تم التحقق)",
+    "demo_scenario.spoof": "صورة أو قناع بدلًا من وجه حقيقي (لم يتم التحقق)",
+    "demo_scenario.aml_match": "فحص الامتثال يطلب نظرة أدق (بحاجة إلى مراجعة)",
+    "demo_scenario.src_invalid": "السجل الرسمي لا يؤكد البطاقة (بحاجة إلى مراجعة)",
+    "demo_scenario.authority_unverified": "الجهة الرسمية لا تؤكد الهوية (لم يتم التحقق)",
+    "demo_scenario.validation_error": "تاريخ في البطاقة يبدو غير صحيح (بحاجة إلى مراجعة)",
+    "demo_scenario.no_face": "لم يُعثر على وجه في الصورة الذاتية (لم يتم التحقق)",
+    "demo_scenario.card_not_detected": "لم يُعثر على بطاقة في الصورة (لم يتم التحقق)",
+    "demo_scenario.bundle_needs_recharge": "رصيد باقة الخدمة نفد (تعذّر الإكمال)",
+    "demo_scenario.service_outage": "الخدمة متوقفة لحظيًا وإعادة المحاولة تنجح (تعذّر الإكمال)",
+    "demo_scenario.slow": "خدمة بطيئة، نحو ثانيتين لكل طلب (تم التحقق)",
     "api_step.id_front": "قراءة وجه البطاقة",
     "api_step.id_back": "قراءة ظهر البطاقة",
     "api_step.liveness": "التحقق من وجهك",

@@ -184,6 +184,26 @@ STRINGS: dict[str, str] = {
     "review.step_reused": "{name}: already accepted, not sent again",
     "review.step_checks_failed": "some checks did not pass",
     "review.step_error": "{name}: {message}",
+    "review.demo_scenario": "Demo: what should the simulator answer?",
+    "review.demo_scenario_help": (
+        "Only in demo mode: choose the answer the built-in simulator gives, to show what "
+        "customers see. The verdict it leads to is in brackets."
+    ),
+    "demo_scenario.verified": "Every check passes (Verified)",
+    "demo_scenario.spoof": "A photo or mask instead of a live face (Not verified)",
+    "demo_scenario.aml_match": "Compliance screening asks for a closer look (Needs review)",
+    "demo_scenario.src_invalid": "The official record does not confirm the ID (Needs review)",
+    "demo_scenario.authority_unverified": (
+        "The authority does not confirm the identity (Not verified)"
+    ),
+    "demo_scenario.validation_error": "A date on the ID looks wrong (Needs review)",
+    "demo_scenario.no_face": "No face found in the selfie (Not verified)",
+    "demo_scenario.card_not_detected": "No ID card found in the photo (Not verified)",
+    "demo_scenario.bundle_needs_recharge": "The service bundle is used up (Could not complete)",
+    "demo_scenario.service_outage": (
+        "The service is briefly down; trying again works (Could not complete)"
+    ),
+    "demo_scenario.slow": "A slow service, about 2 s per request (Verified)",
     "api_step.id_front": "Reading the front of your ID",
     "api_step.id_back": "Reading the back of your ID",
     "api_step.liveness": "Checking your face",

@@ -1,6 +1,7 @@
 """A Vlens simulator: a real HTTP server on loopback with Vlens' endpoints, headers, envelopes
 and error codes, plus scenario knobs for tests and demos."""
 
+from .presets import DEFAULT_DEMO_SCENARIO, DEMO_SCENARIOS, demo_scenario
 from .scenario import (
     DEMO_API_KEY,
     DEMO_OTP,
@@ -15,9 +16,11 @@ from .server import Simulator, demo_config, embedded_simulator
 from .state import Blob, RecordedRequest
 
 __all__ = [
+    "DEFAULT_DEMO_SCENARIO",
     "DEMO_API_KEY",
     "DEMO_OTP",
     "DEMO_PASSWORD",
+    "DEMO_SCENARIOS",
     "DEMO_TENANT",
     "DEMO_USERNAME",
     "Blob",
@@ -27,5 +30,6 @@ __all__ = [
     "Scenario",
     "Simulator",
     "demo_config",
+    "demo_scenario",
     "embedded_simulator",
 ]

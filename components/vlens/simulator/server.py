@@ -11,6 +11,7 @@ import uvicorn
 
 from ..config import VlensConfig
 from .app import build_app
+from .presets import DEFAULT_DEMO_SCENARIO, demo_scenario
 from .scenario import Scenario
 from .state import RecordedRequest, SimulatorState
 
@@ -91,21 +92,24 @@ class Simulator:
                            password=s.password, timeout_s=timeout_s, demo=True)
 
 
-_embedded: Simulator | None = None
+_embedded: dict[str, Simulator] = {}
 _embedded_lock = threading.Lock()
 
 
-def embedded_simulator() -> Simulator:
-    """The process-wide simulator the app uses in demo mode (started on first use)."""
-    global _embedded
+def embedded_simulator(scenario: str = DEFAULT_DEMO_SCENARIO) -> Simulator:
+    """The process-wide simulator for the demo scenario ``scenario`` (see ``presets``), started
+    on first use and stopped at exit; ValueError naming the valid scenarios for an unknown one."""
+    preset = demo_scenario(scenario)
     with _embedded_lock:
-        if _embedded is None or _embedded.base_url is None:
-            _embedded = Simulator(Scenario())
-            _embedded.start()
-            atexit.register(_embedded.stop)
-        return _embedded
+        simulator = _embedded.get(scenario)
+        if simulator is None or simulator.base_url is None:
+            simulator = Simulator(preset)
+            simulator.start()
+            atexit.register(simulator.stop)
+            _embedded[scenario] = simulator
+        return simulator
 
 
-def demo_config() -> VlensConfig:
-    """Config pointing at the embedded simulator."""
-    return embedded_simulator().demo_config()
+def demo_config(scenario: str = DEFAULT_DEMO_SCENARIO) -> VlensConfig:
+    """Config pointing at the embedded simulator of ``scenario``."""
+    return embedded_simulator(scenario).demo_config()
