@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.ui.operator_auth import THROTTLE
 from components.vlens.client import VlensClient
 from components.vlens.flow import VerificationImages, run_verification
 from components.vlens.simulator import DEMO_OTP, Fault, Scenario, Simulator
@@ -58,6 +59,14 @@ def link(verified: Verified) -> None:
         result = client.link_user_with_transaction(verified.transaction_id,
                                                    user_token=verified.user_token)
     assert not result.failed
+
+
+@pytest.fixture(autouse=True)
+def fresh_throttle() -> Iterator[None]:
+    """The sign-in throttle is process-wide: every test starts with no failures counted."""
+    THROTTLE.reset()
+    yield
+    THROTTLE.reset()
 
 
 @pytest.fixture
@@ -139,6 +148,10 @@ def test_wrong_password_is_refused_and_repeated_failures_lock_the_form(
     assert "Too many wrong passwords" in texts(at)
     assert not any(t.key == "operator_password" for t in at.text_input)
     assert not lookup_form_shown(at)
+    # A reload (a new browser session from the same address) does not reset the count.
+    again = password_page(verified.simulator)
+    assert "Too many wrong passwords" in texts(again)
+    assert not any(t.key == "operator_password" for t in again.text_input)
 
 
 def test_lookup_by_phone_shows_every_image_of_the_transaction(verified: Verified) -> None:

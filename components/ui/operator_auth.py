@@ -2,8 +2,9 @@
 
 Two ways in, read from secrets:
 - ``[operator] password_sha256``: the SHA-256 (hex) of the operator password. The typed password
-  is hashed and compared with ``hmac.compare_digest``; after ``MAX_FAILURES`` wrong tries the form
-  rests for ``LOCKOUT_S`` seconds.
+  is hashed and compared with ``hmac.compare_digest``; after ``MAX_FAILURES`` wrong tries from
+  one client address (or 20 from all addresses) within ``LOCKOUT_S`` seconds, the form rests;
+  the count lives in the server process, so reloading the page does not reset it.
 - an OIDC ``[auth]`` section (Streamlit's ``st.login``) together with ``[operator] allowed_emails``:
   only those addresses get in. Sign-in alone is not enough: an identity provider vouches for
   who someone is, not for whether they are staff.
@@ -16,7 +17,6 @@ import hashlib
 import hmac
 import logging
 import re
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
@@ -24,14 +24,17 @@ from typing import Any, Final
 
 import streamlit as st
 
+from components.ui.sign_in_throttle import SignInThrottle
+
 SECTION: Final = "operator"
 UNLOCKED_KEY: Final = "operator.unlocked_as"
-FAILURES_KEY: Final = "operator.failures"
 WRONG_KEY: Final = "operator.wrong_password"
 MAX_FAILURES: Final = 5
 LOCKOUT_S: Final = 60.0
 
 _SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+THROTTLE: Final = SignInThrottle(per_client=MAX_FAILURES, overall=4 * MAX_FAILURES,
+                                 window_s=LOCKOUT_S)
 log = logging.getLogger("vlens.operator")
 
 
@@ -134,13 +137,12 @@ def _refuse_unconfigured(access: OperatorAccess) -> None:
 
 def _password_form(access: OperatorAccess) -> None:
     assert access.password_sha256 is not None
-    failures: list[float] = [t for t in st.session_state.get(FAILURES_KEY, [])
-                             if time.monotonic() - t < LOCKOUT_S]
-    st.session_state[FAILURES_KEY] = failures
+    address = st.context.ip_address  # None on localhost; not a str under AppTest's mock
+    client = address if isinstance(address, str) and address else "unknown"
     st.subheader("Operator sign-in")
-    if len(failures) >= MAX_FAILURES:
-        wait = round(LOCKOUT_S - (time.monotonic() - failures[0]))
-        st.error(f"Too many wrong passwords. Try again in {max(wait, 1)} seconds.")
+    wait = THROTTLE.wait_s(client)
+    if wait > 0:
+        st.error(f"Too many wrong passwords. Try again in {max(round(wait), 1)} seconds.")
         return
     if st.session_state.pop(WRONG_KEY, False):
         st.error("Wrong password. Check it and try again.")
@@ -152,13 +154,12 @@ def _password_form(access: OperatorAccess) -> None:
         return
     if password_matches(candidate or "", access.password_sha256):
         st.session_state[UNLOCKED_KEY] = "password"
-        st.session_state.pop(FAILURES_KEY, None)
+        THROTTLE.succeeded(client)
         log.info("operator unlocked the review page (password)")
     else:
-        failures.append(time.monotonic())
-        st.session_state[FAILURES_KEY] = failures
+        failures = THROTTLE.failed(client)
         st.session_state[WRONG_KEY] = True
-        log.warning("operator sign-in refused: wrong password (%d in a row)", len(failures))
+        log.warning("operator sign-in refused: wrong password (%d in a row)", failures)
     st.rerun()
 
 
