@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.ui import navigation, session
+from components.ui import capture_state, navigation, session
 from components.ui.i18n import t
 
 st.title(t("consent.title"))
@@ -22,7 +22,11 @@ st.write(t("consent.camera"))
 agreed = st.checkbox(t("consent.checkbox"), key="consent_checkbox",
                      value=session.consent_given())
 if not agreed:
-    session.withdraw_consent()  # unticking takes the consent back
+    # Unticking takes the consent back: the camera analysis stops and everything captured or
+    # received in this attempt is forgotten, as with "Delete my data now".
+    capture_state.stop_camera_analysis()
+    session.clear_attempt()
+    session.withdraw_consent()
     st.caption(t("consent.required"))
 
 back, forward = st.columns(2)

@@ -16,6 +16,10 @@ from components.capture.state import EngineState
 OCR_MAX_BYTES = 3_000_000  # Vlens: images read by OCR (the card sides) at most 3 MB
 
 
+class IdenticalFacesError(ValueError):
+    """Two face captures encode to the very same JPEG; Vlens refuses them: take the face again."""
+
+
 @dataclass(frozen=True)
 class CapturePackage:
     """Encoded captures, ready for ``VerificationImages``; ``face_times`` in stream seconds."""
@@ -31,7 +35,7 @@ def package_captures(state: EngineState, card_budget_bytes: int = CARD_MAX_BYTES
     """Encode every capture in ``state``: card sides under ``card_budget_bytes`` (at most the
     3 MB Vlens allows for OCR), each face under 500 KB.
 
-    Raises ``ValueError`` if two face images encode identically (Vlens rejects that).
+    Raises ``IdenticalFacesError`` if two face images encode identically (Vlens rejects that).
     """
     card_budget = min(card_budget_bytes, OCR_MAX_BYTES)
 
@@ -42,7 +46,7 @@ def package_captures(state: EngineState, card_budget_bytes: int = CARD_MAX_BYTES
     face_shots = state.captures.get(Step.FACE, ())
     faces = [encode_jpeg_under(shot.image, FACE_MAX_BYTES) for shot in face_shots]
     if len({face.sha256 for face in faces}) != len(faces):
-        raise ValueError("two face captures are identical; capture the face again")
+        raise IdenticalFacesError("two face captures are identical; capture the face again")
     return CapturePackage(
         id_front=card(Step.ID_FRONT),
         id_back=card(Step.ID_BACK),

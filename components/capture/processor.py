@@ -37,14 +37,11 @@ class CaptureEngine:
 
     def __init__(self, steps: Sequence[Step] = DEFAULT_STEPS,
                  config: CaptureConfig | None = None) -> None:
-        steps = tuple(Step(step) for step in steps)
-        if not steps or len(set(steps)) != len(steps):
-            raise ValueError("steps must be a non-empty sequence without repeats")
-        self.steps = steps
+        self.steps = _checked_steps(steps)
         self.config = config or CaptureConfig()
         self._work = threading.RLock()  # one analysis or command at a time
         self._publish = threading.Lock()  # guards the published snapshot and overlay
-        self._captures: dict[Step, list[Capture]] = {step: [] for step in steps}
+        self._captures: dict[Step, list[Capture]] = {step: [] for step in self.steps}
         self._analysed = 0
         self._hint = Hint.STARTING
         self._last_t: float | None = None
@@ -118,10 +115,26 @@ class CaptureEngine:
     def retake(self, step: Step) -> None:
         """Discard the captures of ``step`` and capture it again (other steps are kept)."""
         step = Step(step)
-        if step not in self.steps:
-            raise ValueError(f"{step} is not one of this engine's steps")
         with self._work:
+            if step not in self.steps:
+                raise ValueError(f"{step} is not one of this engine's steps")
             self._captures[step] = []
+            self._captured_at = None
+            self._hint = Hint.STARTING
+            self._start_step()
+            self._publish_views()
+
+    def set_steps(self, steps: Sequence[Step]) -> None:
+        """Forget every capture and guide ``steps`` from now on, in this same engine.
+
+        For a session whose other steps are settled elsewhere (an upload): whatever feeds the
+        engine (the live camera's frame callback) keeps feeding it, and the analysed-frame count
+        the UI watches carries on.
+        """
+        steps = _checked_steps(steps)
+        with self._work:
+            self.steps = steps
+            self._captures = {step: [] for step in steps}
             self._captured_at = None
             self._hint = Hint.STARTING
             self._start_step()
@@ -291,6 +304,13 @@ class CaptureEngine:
             card_corners=self._card_corners if step in CARD_STEPS else None, flash=flash,
         )
         return state, view
+
+
+def _checked_steps(steps: Sequence[Step]) -> tuple[Step, ...]:
+    checked = tuple(Step(step) for step in steps)
+    if not checked or len(set(checked)) != len(checked):
+        raise ValueError("steps must be a non-empty sequence without repeats")
+    return checked
 
 
 def _card_image(frame: np.ndarray, corners: np.ndarray) -> np.ndarray:

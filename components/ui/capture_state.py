@@ -1,5 +1,9 @@
 """The session's captures: a ``CaptureEngine`` for the steps still to take by camera, plus the
-images already final (uploaded, or taken by an earlier engine of this session).
+images already final (uploaded, or taken by the camera before an upload settled them).
+
+A session has one engine for its whole attempt: settling an upload re-aims it at the steps still
+missing (``CaptureEngine.set_steps``) rather than replacing it, so the live camera's frame
+callback, bound to the engine, keeps feeding the engine the page polls.
 
 Everything lives in ``st.session_state`` (never at module level: modules are shared by every
 session, and Streamlit reruns the page script on each interaction).
@@ -7,24 +11,26 @@ session, and Streamlit reruns the page script on each interaction).
 
 from __future__ import annotations
 
+from dataclasses import replace
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from components.capture.hints import Step
-from components.capture.package import package_captures
+from components.capture.package import IdenticalFacesError, package_captures
 from components.capture.processor import CaptureEngine
 from components.capture.webrtc import FrameCallback, make_video_frame_callback
 from components.ui import session
 from components.ui.captured import STEP_ORDER, CapturedImage, CaptureSet, from_package, now_iso
 
 if TYPE_CHECKING:
-    from components.capture.state import EngineState
+    from components.capture.state import Capture, EngineState
 
 
 def engine() -> CaptureEngine:
-    """This session's engine, created for the steps that are still missing."""
+    """This session's engine (created on first use, for every step)."""
     current = session.attempt_get("engine")
     if current is None:
-        current = _new_engine(tuple(STEP_ORDER))
+        current = _aim_engine(tuple(STEP_ORDER))
     return current
 
 
@@ -45,14 +51,20 @@ def engine_steps() -> tuple[str, ...]:
     return tuple(session.attempt_get("engine_steps", STEP_ORDER))
 
 
-def _new_engine(steps: tuple[str, ...]) -> CaptureEngine:
+def _aim_engine(steps: tuple[str, ...]) -> CaptureEngine:
+    """Point this session's engine (created if need be) at ``steps``, forgetting its captures."""
     # With nothing left to take, the engine still feeds the self-view but its captures are
     # ignored (``camera_set`` keeps only ``engine_steps``).
-    fresh = CaptureEngine(steps=tuple(Step(step) for step in steps or STEP_ORDER))
-    session.attempt_set("engine", fresh)
+    guided = tuple(Step(step) for step in steps or STEP_ORDER)
+    current: CaptureEngine | None = session.attempt_get("engine")
+    if current is None:
+        current = CaptureEngine(steps=guided)
+        session.attempt_set("engine", current)
+    else:
+        current.set_steps(guided)
     session.attempt_set("engine_steps", steps)
     session.attempt_set("seen_at", {})
-    return fresh
+    return current
 
 
 def note_seen(state: EngineState) -> None:
@@ -80,9 +92,12 @@ def camera_set(state: EngineState | None = None) -> CaptureSet:
     if signature:
         try:
             package = package_captures(state)
-        except ValueError:  # two identical face frames: Vlens would refuse them, take new ones
-            engine().retake(Step.FACE)
-            return camera_set()
+        except IdenticalFacesError:  # Vlens would refuse them: the face is taken again
+            current = engine()
+            if Step.FACE in current.steps:
+                current.retake(Step.FACE)
+            state = _without_faces(state)
+            package = package_captures(state)
         card_times = {str(step): shots[0].t for step, shots in state.captures.items()
                       if step is not Step.FACE and shots}
         full = from_package(package, card_times, session.attempt_get("seen_at", {}))
@@ -90,6 +105,12 @@ def camera_set(state: EngineState | None = None) -> CaptureSet:
             packaged = packaged.with_step(step, full.for_step(step))
     session.attempt_set("camera_cache", (signature, packaged))
     return packaged
+
+
+def _without_faces(state: EngineState) -> EngineState:
+    cards: dict[Step, tuple[Capture, ...]] = {
+        step: shots for step, shots in state.captures.items() if step is not Step.FACE}
+    return replace(state, captures=MappingProxyType(cards))
 
 
 def kept() -> CaptureSet:
@@ -104,7 +125,7 @@ def current_set(state: EngineState | None = None) -> CaptureSet:
 def _settle(merged: CaptureSet) -> None:
     """Keep ``merged`` as final and restart the camera on whatever is still missing."""
     session.attempt_set("kept", merged)
-    _new_engine(tuple(merged.missing()))
+    _aim_engine(tuple(merged.missing()))
     session.attempt_pop("camera_cache")
 
 

@@ -12,14 +12,22 @@ from components.ui.i18n import current_language, t
 from components.vlens import (
     StepEvent,
     StepPhase,
+    StepResult,
+    VerificationImages,
     VerificationOutcome,
+    VerifyStep,
     VlensClient,
     describe_error,
     run_verification,
 )
+from components.vlens.flow import outcome_so_far
 
 OUTCOME = "outcome"
 SENT = "sent"
+# The steps done so far in a run that has not finished: (backend identity, outcome so far).
+# Any click during a run (a second Submit, Retake, a language switch) stops the script at its
+# next Streamlit call; the steps already sent (and paid for) are then taken from here.
+PROGRESS = "progress"
 
 
 def last_outcome() -> VerificationOutcome | None:
@@ -48,30 +56,63 @@ def _describe(event: StepEvent) -> str:
     return t("review.step_finished", name=name)
 
 
+class _ProgressKeeper:
+    """An ``on_step`` callback saving each finished step to the session before anything else."""
+
+    def __init__(self, images: VerificationImages, backend_key: tuple[str, ...]) -> None:
+        self.images = images
+        self.backend_key = backend_key
+        self.completed: dict[VerifyStep, StepResult] = {}
+
+    def __call__(self, event: StepEvent) -> None:
+        if event.phase in (StepPhase.SUCCEEDED, StepPhase.REUSED) and event.result is not None:
+            self.completed[event.step] = event.result
+            session.attempt_set(PROGRESS, (self.backend_key,
+                                           outcome_so_far(self.images, self.completed)))
+
+
+def _resume_from(backend_key: tuple[str, ...]) -> VerificationOutcome | None:
+    """What the next run may reuse: an unfinished run's steps on this backend, else the last
+    outcome."""
+    progress = session.attempt_get(PROGRESS)
+    if progress is not None and progress[0] == backend_key:
+        return progress[1]
+    return last_outcome()
+
+
 def submit(sent: CaptureSet) -> VerificationOutcome | None:
     """Run the verification for ``sent``; steps that already succeeded with the very same
-    images in this session's last outcome are reused, not resent. None when not configured."""
+    images in this session (in the last outcome, or in a run cut off part-way) are reused, not
+    resent. None when not configured."""
     backend = resolve_backend()
     if backend.config is None:
         st.error(t("failure.config"))
         return None
+    images = sent.verification_images()
+    backend_key = backend.config.token_key
+    keeper = _ProgressKeeper(images, backend_key)
     with (
         VlensClient(backend.config, language=current_language()) as client,
         st.status(t("review.status_running"), expanded=True) as status,
     ):
-        timer = StepTimer(then=lambda event: status.write(_describe(event)))
+        def show(event: StepEvent) -> None:
+            keeper(event)  # saved first: the Streamlit call below may end this run
+            status.write(_describe(event))
+
+        timer = StepTimer(then=show)
         outcome = run_verification(
             client,
-            sent.verification_images(),
+            images,
             get_extracted_data=True,
-            previous=last_outcome(),
+            previous=_resume_from(backend_key),
             on_step=timer,
         )
+        session.attempt_set(OUTCOME, outcome)
+        session.attempt_set(SENT, sent)
+        session.attempt_pop(PROGRESS)
+        log_verification(outcome, latencies_ms=timer.latencies_ms, demo=backend.demo)
         status.update(
             label=t("review.status_done" if outcome.completed else "review.status_failed"),
             state="complete" if outcome.completed else "error",
         )
-    log_verification(outcome, latencies_ms=timer.latencies_ms, demo=backend.demo)
-    session.attempt_set(OUTCOME, outcome)
-    session.attempt_set(SENT, sent)
     return outcome

@@ -19,7 +19,7 @@ from components.capture.compress import (
     encode_jpeg_under,
 )
 from components.capture.hints import Hint, Step
-from components.capture.package import package_captures
+from components.capture.package import IdenticalFacesError, package_captures
 from components.capture.video import ClipError, capture_from_clip
 from components.ui import capture_state, session
 from components.ui.captured import FACES_NEEDED, CapturedImage, now_iso
@@ -98,7 +98,12 @@ def _face_upload() -> None:
         except ClipError:
             _remember(key, uploaded, "error", t("upload.video_error"))
             return
-        package = package_captures(result.state)
+        try:
+            package = package_captures(result.state)
+        except IdenticalFacesError:  # a still picture posing as a video: Vlens would refuse it
+            _remember(key, uploaded, "error",
+                      t("upload.video_failed", hint=t(f"hint.{Hint.FACE_PHOTO}")))
+            return
     if len(package.faces) < FACES_NEEDED:
         problems = [hint for hint in result.hints_seen if hint not in NOT_PROBLEMS]
         text = t(f"hint.{problems[-1]}") if problems else t("hint.no_face")

@@ -6,13 +6,15 @@ the very same images, so a retry (``previous=outcome``) resends nothing that alr
 Verdicts (our judgement, applied in this order):
 - INCOMPLETE: the run could not finish: auth, network, timeout, 5xx, unparseable answers, or an
   error code of category account/service/auth (e.g. 4002 bundle needs recharge).
-- NOT_VERIFIED: a step returned an error code the customer can fix by retaking a picture
-  (4206, 3011, ...), a step was refused without a code, spoofing was suspected, liveness failed,
-  or the last step reports ``isVerificationProcessCompleted`` false or ``isDigitalIdentityVerified``
-  false (``AUTHORITY_NOT_VERIFIED``, worded as "could not be confirmed", not as an accusation).
+- NOT_VERIFIED: a step returned an error code about the customer's pictures or card
+  (4206, 3011, 3010 expired card, ...), a step was refused without a code, spoofing was
+  suspected, liveness failed, or the last step reports ``isVerificationProcessCompleted``
+  false or ``isDigitalIdentityVerified`` false (``AUTHORITY_NOT_VERIFIED``, worded as "could
+  not be confirmed", not as an accusation).
 - NEEDS_REVIEW: a step passed with validation errors (the SDK treats these as a failure; a
   retake is offered, and if it persists an operator decides), an AML list match or an invalid
   SRC authority record. These need a person, and AML must never be shown as a sanctions hit.
+  Service findings count from any step, not only the last one (``service_findings``).
 - VERIFIED: ``isVerificationProcessCompleted`` and ``isDigitalIdentityVerified`` both true on the
   last step, and none of the above.
 """
@@ -20,7 +22,7 @@ Verdicts (our judgement, applied in this order):
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Protocol
@@ -29,7 +31,9 @@ from .catalogue import ErrorCategory, ErrorInfo, Finding, describe_error, descri
 from .errors import VlensError, VlensServiceError
 from .models import StepResult, VerifyStep
 
-_RETAKE_CATEGORIES = {ErrorCategory.RETAKE_CARD, ErrorCategory.RETAKE_FACE}
+# Error categories that end in NOT_VERIFIED (the customer's pictures or card); others INCOMPLETE.
+_CUSTOMER_CATEGORIES = {ErrorCategory.RETAKE_CARD, ErrorCategory.RETAKE_FACE,
+                        ErrorCategory.DOCUMENT}
 
 
 class Verdict(StrEnum):
@@ -101,6 +105,8 @@ class VerificationOutcome:
     error: VlensError | None
     request_ids: Mapping[VerifyStep, str]
     images: VerificationImages = field(repr=False)
+    # The step each finding came from (first step that reported it), when one did.
+    finding_steps: Mapping[Finding, VerifyStep] = field(default_factory=dict)
 
     @property
     def verified(self) -> bool:
@@ -201,6 +207,24 @@ def run_verification(
     return _final_verdict(run)
 
 
+def outcome_so_far(
+    images: VerificationImages, completed: Mapping[VerifyStep, StepResult]
+) -> VerificationOutcome:
+    """An INCOMPLETE outcome holding the steps that already succeeded for ``images``.
+
+    For a run cut off part-way (the caller saves it after every step): passed as ``previous``
+    to the next run, it spares resending, and paying for, the steps already done.
+    """
+    front = completed.get(VerifyStep.ID_FRONT)
+    return VerificationOutcome(
+        verdict=Verdict.INCOMPLETE, steps=dict(completed), reused=frozenset(),
+        transaction_id=front.transaction_id if front is not None else None, findings=(),
+        problem=None, failed_step=None, error=None,
+        request_ids={step: result.request_id for step, result in completed.items()},
+        images=images,
+    )
+
+
 class _Run:
     def __init__(self, images: VerificationImages, emit: Callable[[StepEvent], None]) -> None:
         self.images = images
@@ -229,6 +253,7 @@ class _Run:
         *,
         findings: tuple[Finding, ...] = (),
         error: VlensError | None = None,
+        finding_steps: Mapping[Finding, VerifyStep] | None = None,
     ) -> VerificationOutcome:
         request_ids = dict(self.request_ids)
         if error is not None and error.request_id and failed_step is not None:
@@ -237,6 +262,7 @@ class _Run:
             verdict=verdict, steps=dict(self.results), reused=frozenset(self.reused),
             transaction_id=self.transaction_id, findings=findings, problem=problem,
             failed_step=failed_step, error=error, request_ids=request_ids, images=self.images,
+            finding_steps=dict(finding_steps or {}),
         )
 
 
@@ -270,41 +296,55 @@ def _reusable(
     return prior
 
 
+def service_findings(results: Iterable[StepResult]) -> dict[Finding, VerifyStep]:
+    """The worst each service reported on any step (a fake, a failed liveness, an AML match, an
+    invalid SRC record), each with the first step that reported it. The verdict and the results
+    page's cards both read this, so they cannot disagree."""
+    found: dict[Finding, VerifyStep] = {}
+    for result in results:
+        services = result.services
+        for finding, present in (
+            (Finding.SPOOF, services.spoofing_fake is True),
+            (Finding.LIVENESS_FAILED, services.liveness is False),
+            (Finding.AML_MATCH, services.aml_matched is True),
+            (Finding.SRC_INVALID, services.src_valid is False),
+        ):
+            if present and result.step is not None:
+                found.setdefault(finding, result.step)
+    return found
+
+
 def _failed_step(run: _Run, step: VerifyStep, result: StepResult) -> VerificationOutcome:
+    earlier = service_findings(run.results.values())
     if result.error_code is not None:
         info = describe_error(result.error_code, step.value)
-        retake = info.category in _RETAKE_CATEGORIES
-        verdict = Verdict.NOT_VERIFIED if retake else Verdict.INCOMPLETE
-        return run.outcome(verdict, step, info)
-    if result.error_message is not None:
-        finding = Finding.STEP_REFUSED
-        return run.outcome(Verdict.NOT_VERIFIED, step, describe_finding(finding, step.value),
-                           findings=(finding,))
-    finding = Finding.VALIDATION_ERRORS
-    return run.outcome(Verdict.NEEDS_REVIEW, step, describe_finding(finding, step.value),
-                       findings=(finding,))
+        customer = info.category in _CUSTOMER_CATEGORIES
+        verdict = Verdict.NOT_VERIFIED if customer else Verdict.INCOMPLETE
+        return run.outcome(verdict, step, info, findings=tuple(earlier), finding_steps=earlier)
+    finding = Finding.STEP_REFUSED if result.error_message is not None else (
+        Finding.VALIDATION_ERRORS)
+    steps = {finding: step, **earlier}
+    spoofed = next((f for f in (Finding.SPOOF, Finding.LIVENESS_FAILED) if f in earlier), None)
+    if finding is Finding.VALIDATION_ERRORS and spoofed is not None:
+        # A fake or failed face outweighs a field to review: the verdict follows the worst.
+        return run.outcome(Verdict.NOT_VERIFIED, step,
+                           describe_finding(spoofed, earlier[spoofed].value),
+                           findings=tuple(steps), finding_steps=steps)
+    verdict = Verdict.NOT_VERIFIED if finding is Finding.STEP_REFUSED else Verdict.NEEDS_REVIEW
+    return run.outcome(verdict, step, describe_finding(finding, step.value),
+                       findings=tuple(steps), finding_steps=steps)
 
 
 def _final_verdict(run: _Run) -> VerificationOutcome:
-    findings: list[Finding] = []
-    for result in run.results.values():
-        services = result.services
-        if services.spoofing_fake is True:
-            findings.append(Finding.SPOOF)
-        if services.liveness is False:
-            findings.append(Finding.LIVENESS_FAILED)
-        if services.aml_matched is True:
-            findings.append(Finding.AML_MATCH)
-        if services.src_valid is False:
-            findings.append(Finding.SRC_INVALID)
+    steps = service_findings(run.results.values())
     final = run.results[VerifyStep.LIVENESS]
     completed = final.is_verification_process_completed is True
     identity_verified = final.is_digital_identity_verified is True
     if not completed:
-        findings.append(Finding.NOT_COMPLETED)
+        steps[Finding.NOT_COMPLETED] = VerifyStep.LIVENESS
     elif not identity_verified:
-        findings.append(Finding.AUTHORITY_NOT_VERIFIED)
-    unique = tuple(dict.fromkeys(findings))
+        steps[Finding.AUTHORITY_NOT_VERIFIED] = VerifyStep.LIVENESS
+    unique = tuple(steps)
 
     for verdict, group in (
         (Verdict.NOT_VERIFIED, (Finding.SPOOF, Finding.LIVENESS_FAILED)),
@@ -313,9 +353,9 @@ def _final_verdict(run: _Run) -> VerificationOutcome:
     ):
         first = next((f for f in unique if f in group), None)
         if first is not None:
-            return run.outcome(verdict, None, describe_finding(first, VerifyStep.LIVENESS.value),
-                               findings=unique)
-    return run.outcome(Verdict.VERIFIED, None, None, findings=unique)
+            return run.outcome(verdict, None, describe_finding(first, steps[first].value),
+                               findings=unique, finding_steps=steps)
+    return run.outcome(Verdict.VERIFIED, None, None, findings=unique, finding_steps=steps)
 
 
 def _problem_dict(info: ErrorInfo | None) -> dict[str, Any] | None:
