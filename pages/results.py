@@ -13,7 +13,15 @@ from components.ui.i18n import current_language, t
 from components.ui.receipt import build_receipt, receipt_json
 from components.ui.service_cards import CardStatus, ServiceCard, service_cards
 from components.ui.submission import last_outcome, last_sent, submit
-from components.vlens import Verdict, VerificationOutcome
+from components.vlens import ErrorCategory, Verdict, VerificationOutcome
+from components.vlens.errors import (
+    ConfigError,
+    VlensAuthError,
+    VlensError,
+    VlensNetworkError,
+    VlensServiceError,
+    VlensTimeoutError,
+)
 
 navigation.require_consent()
 st.title(t("results.title"))
@@ -25,6 +33,16 @@ VERDICT_STYLE = {
     Verdict.INCOMPLETE: (st.warning, ":material/warning:"),
 }
 NUMERIC_FIELDS = {"idNumber", "dateOfBirth", "releaseDate", "idExpiry"}
+# Problems a resend of the same photos cannot fix (used-up attempts, bundle, expired card).
+NO_RETRY = {ErrorCategory.ACCOUNT, ErrorCategory.DOCUMENT}
+# Customer wording per transport failure, most specific class first.
+FAILURE_TEXT: tuple[tuple[type[VlensError], str], ...] = (
+    (VlensTimeoutError, "failure.timeout"),
+    (VlensNetworkError, "failure.network"),
+    (ConfigError, "failure.config"),
+    (VlensAuthError, "failure.auth"),
+    (VlensServiceError, "failure.service"),
+)
 STATUS_ICON = {
     CardStatus.PASSED: ":material/check_circle:",
     CardStatus.FAILED: ":material/cancel:",
@@ -47,6 +65,17 @@ def _verdict(outcome: VerificationOutcome) -> None:
         st.caption(t("results.transaction", id=outcome.transaction_id))
 
 
+def _failure(error: VlensError) -> None:
+    """A failure outside Vlens' answer (network, timeout, credentials, outage), in the
+    customer's words: the transport's own message is for the logs, not for them."""
+    key = next((key for kind, key in FAILURE_TEXT if isinstance(error, kind)), "failure.unknown")
+    st.markdown(f"**{t('results.what_happened')}:** {t(key)}")
+    if getattr(error, "possibly_billed", False):
+        st.markdown(t("failure.possibly_billed"))
+    if error.code is not None:
+        st.caption(t("results.error_code", code=error.code))
+
+
 def _problem(outcome: VerificationOutcome) -> None:
     """The first thing that stopped or failed the verification, with the way forward."""
     problem = outcome.problem
@@ -56,10 +85,21 @@ def _problem(outcome: VerificationOutcome) -> None:
     with st.container(border=True, key="results_problem"):
         if outcome.failed_step is not None:
             st.subheader(t(f"api_step.{outcome.failed_step.value}"))
+        # An error with a documented Vlens code keeps the catalogue's text; others are ours.
+        if outcome.error is not None and (problem.code is None or not problem.known):
+            _failure(outcome.error)
+            return
         st.markdown(f"**{t('results.what_happened')}:** {problem.message[language]}")
         st.markdown(f"**{t('results.next_step')}:** {problem.next_step[language]}")
         if problem.retake is not None:
             _retake_button(problem.retake.value, "problem_retake")
+
+
+def _retry_helps(outcome: VerificationOutcome) -> bool:
+    """Whether resending the same photos can change the answer."""
+    if outcome.verdict is Verdict.VERIFIED:
+        return False
+    return outcome.problem is None or outcome.problem.category not in NO_RETRY
 
 
 def _card(card: ServiceCard) -> None:
@@ -95,7 +135,7 @@ def _actions(outcome: VerificationOutcome) -> None:
     sent = last_sent()
     retry = False
     with st.container(horizontal=True, key="result_actions"):
-        if outcome.verdict is not Verdict.VERIFIED and sent is not None:
+        if _retry_helps(outcome) and sent is not None:
             retry = st.button(t("results.retry"), key="retry_submission", type="primary")
         if st.button(t("results.start_over"), key="start_over"):
             capture_state.stop_camera_analysis()
@@ -139,7 +179,7 @@ if outcome is None:
 _verdict(outcome)
 _problem(outcome)
 _actions(outcome)
-for card in service_cards(list(outcome.steps.values()), t):
+for card in service_cards(outcome, t):
     _card(card)
 _extracted(outcome)
 _receipt(outcome)

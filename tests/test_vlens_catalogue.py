@@ -13,7 +13,7 @@ DOCUMENTED = [400, 401, 403, 415, 422, 500, 1001, 1050, *range(3001, 3014), 3101
               *range(4001, 4006), *range(4206, 4210), *range(5000, 5004), *range(7000, 7007)]
 ARABIC = re.compile(r"[\u0600-\u06FF]")
 ERROR_CATEGORIES = {ErrorCategory.RETAKE_FACE, ErrorCategory.RETAKE_CARD, ErrorCategory.ACCOUNT,
-                    ErrorCategory.SERVICE, ErrorCategory.AUTH}
+                    ErrorCategory.SERVICE, ErrorCategory.AUTH, ErrorCategory.DOCUMENT}
 
 
 def test_every_documented_code_is_catalogued() -> None:
@@ -38,6 +38,7 @@ def test_entry_is_complete_in_both_languages(code: int) -> None:
     (4209, ErrorCategory.RETAKE_FACE, Retake.FACE),
     (3011, ErrorCategory.RETAKE_CARD, Retake.ID_FRONT),
     (7002, ErrorCategory.RETAKE_CARD, Retake.ID_BACK),
+    (3010, ErrorCategory.DOCUMENT, None),  # expired: no retake makes it valid
     (4002, ErrorCategory.ACCOUNT, None),
     (4003, ErrorCategory.ACCOUNT, None),
     (5000, ErrorCategory.SERVICE, None),

@@ -1,16 +1,17 @@
 """Explain each check Vlens returned: what it means, what happened, the next step.
 
-Pure functions over ``StepResult``s (no Streamlit), so the wording is testable on its own.
+Pure functions over a ``VerificationOutcome`` (no Streamlit), so the wording is testable on its own.
 AML outcomes are worded neutrally ("needs review"): telling a customer they matched a
 screening list can break tipping-off rules, so list details are never shown.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
+from components.vlens import Finding, VerificationOutcome
 from components.vlens.models import StepResult, VerifyStep
 
 Translate = Callable[..., str]
@@ -35,12 +36,28 @@ class ServiceCard:
 
 
 _CARD_RETAKE = {VerifyStep.ID_FRONT: "id_front", VerifyStep.ID_BACK: "id_back"}
+# Unicode first-strong isolate: text Vlens sends keeps its own direction inside Arabic sentences.
+_ISOLATE = "\u2068{}\u2069"
 
 
-def service_cards(results: Sequence[StepResult], t: Translate) -> list[ServiceCard]:
-    """One card per service that came back; when several steps report one, the latest wins."""
-    builders = (_spoofing, _liveness, _aml, _src, _validations, _classification, _flags)
-    return [card for build in builders if (card := build(results, t)) is not None]
+def service_cards(outcome: VerificationOutcome, t: Translate) -> list[ServiceCard]:
+    """One card per service that came back. A card shows the worst any step reported, read
+    from the same findings the verdict was judged on, so the two cannot disagree."""
+    results = list(outcome.steps.values())
+    found = {finding: outcome.finding_steps.get(finding) for finding in outcome.findings}
+    cards = (
+        _spoofing(results, found, t), _liveness(results, found, t), _aml(results, found, t),
+        _src(results, found, t), _validations(results, t), _classification(results, t),
+        _flags(outcome, t),
+    )
+    return [card for card in cards if card is not None]
+
+
+Found = Mapping[Finding, VerifyStep | None]
+
+
+def _reported(results: Sequence[StepResult], pick: Callable[[StepResult], object]) -> bool:
+    return any(pick(result) is not None for result in results)
 
 
 def _latest(
@@ -52,25 +69,28 @@ def _latest(
     return None
 
 
-def _spoofing(results: Sequence[StepResult], t: Translate) -> ServiceCard | None:
-    result = _latest(results, lambda r: r.services.spoofing_fake)
-    if result is None:
+def _spoofing(results: Sequence[StepResult], found: Found, t: Translate) -> ServiceCard | None:
+    if not _reported(results, lambda r: r.services.spoofing_fake):
         return None
-    fake = bool(result.services.spoofing_fake)
+    fake = Finding.SPOOF in found
+    spoof_step = found.get(Finding.SPOOF)
+    card_step = _CARD_RETAKE.get(spoof_step) if spoof_step is not None else None
+    next_step = t("results.nothing_to_do")
+    if fake:
+        next_step = t("card.spoofing.next_card") if card_step else t("card.spoofing.next")
     return ServiceCard(
         key="spoofing", title=t("card.spoofing.title"), means=t("card.spoofing.means"),
         happened=(t("card.spoofing.fail" if fake else "card.spoofing.pass"),),
-        next_step=t("card.spoofing.next") if fake else t("results.nothing_to_do"),
+        next_step=next_step,
         status=CardStatus.FAILED if fake else CardStatus.PASSED,
-        retake="face" if fake else None,
+        retake=(card_step or "face") if fake else None,
     )
 
 
-def _liveness(results: Sequence[StepResult], t: Translate) -> ServiceCard | None:
-    result = _latest(results, lambda r: r.services.liveness)
-    if result is None:
+def _liveness(results: Sequence[StepResult], found: Found, t: Translate) -> ServiceCard | None:
+    if not _reported(results, lambda r: r.services.liveness):
         return None
-    live = bool(result.services.liveness)
+    live = Finding.LIVENESS_FAILED not in found
     return ServiceCard(
         key="liveness", title=t("card.liveness.title"), means=t("card.liveness.means"),
         happened=(t("card.liveness.pass" if live else "card.liveness.fail"),),
@@ -80,11 +100,10 @@ def _liveness(results: Sequence[StepResult], t: Translate) -> ServiceCard | None
     )
 
 
-def _aml(results: Sequence[StepResult], t: Translate) -> ServiceCard | None:
-    result = _latest(results, lambda r: r.services.aml_matched)
-    if result is None:
+def _aml(results: Sequence[StepResult], found: Found, t: Translate) -> ServiceCard | None:
+    if not _reported(results, lambda r: r.services.aml_matched):
         return None
-    review = bool(result.services.aml_matched)
+    review = Finding.AML_MATCH in found
     return ServiceCard(
         key="aml", title=t("card.aml.title"), means=t("card.aml.means"),
         happened=(t("card.aml.review" if review else "card.aml.clear"),),
@@ -93,20 +112,22 @@ def _aml(results: Sequence[StepResult], t: Translate) -> ServiceCard | None:
     )
 
 
-def _src(results: Sequence[StepResult], t: Translate) -> ServiceCard | None:
-    result = _latest(results, lambda r: r.services.src_valid)
-    if result is None:
+def _src(results: Sequence[StepResult], found: Found, t: Translate) -> ServiceCard | None:
+    """The authority record check: a mismatch goes to a person, no retake (the verdict is
+    "needs review"; retaking photos rarely changes an official record)."""
+    if not _reported(results, lambda r: r.services.src_valid):
         return None
-    valid = bool(result.services.src_valid)
+    valid = Finding.SRC_INVALID not in found
     happened = [t("card.src.pass" if valid else "card.src.fail")]
-    if not valid and result.services.src_error_message:
-        happened.append(t("card.src.detail", message=result.services.src_error_message))
+    details = [r.services.src_error_message for r in results
+               if r.services.src_valid is False and r.services.src_error_message]
+    if details:
+        happened.append(t("card.src.detail", message=_ISOLATE.format(details[0])))
     return ServiceCard(
         key="src", title=t("card.src.title"), means=t("card.src.means"),
         happened=tuple(happened),
         next_step=t("results.nothing_to_do") if valid else t("card.src.next"),
         status=CardStatus.PASSED if valid else CardStatus.REVIEW,
-        retake=None if valid else "id_front",
     )
 
 
@@ -120,7 +141,8 @@ def _validations(results: Sequence[StepResult], t: Translate) -> ServiceCard | N
         for issue in result.services.validation_errors:
             messages = [e.message for e in issue.errors if e.message] or [issue.first_message or ""]
             for message in messages:
-                lines.append(t("card.validations.field", field=issue.field or "?", message=message))
+                lines.append(t("card.validations.field", field=_field_label(issue.field, t),
+                               message=_ISOLATE.format(message)))
             if retake is None and result.step in _CARD_RETAKE:
                 retake = _CARD_RETAKE[result.step]
     if not lines:
@@ -134,6 +156,15 @@ def _validations(results: Sequence[StepResult], t: Translate) -> ServiceCard | N
         happened=(t("card.validations.fail"), *lines), next_step=t("card.validations.next"),
         status=CardStatus.FAILED, retake=retake or "id_front",
     )
+
+
+def _field_label(field: str | None, t: Translate) -> str:
+    """The field's name in the customer's language when the app knows it, else Vlens' key."""
+    if not field:
+        return "?"
+    key = f"extracted.field.{field}"
+    label = t(key)
+    return label if label != key else _ISOLATE.format(field)
 
 
 def _has_validations(result: StepResult) -> bool:
@@ -158,7 +189,8 @@ def _classification(results: Sequence[StepResult], t: Translate) -> ServiceCard 
     )
 
 
-def _flags(results: Sequence[StepResult], t: Translate) -> ServiceCard | None:
+def _flags(outcome: VerificationOutcome, t: Translate) -> ServiceCard | None:
+    results = list(outcome.steps.values())
     result = _latest(results, lambda r: r.is_verification_process_completed)
     if result is None:
         result = _latest(results, lambda r: r.is_digital_identity_verified)
@@ -170,11 +202,17 @@ def _flags(results: Sequence[StepResult], t: Translate) -> ServiceCard | None:
     def yes_no(flag: bool) -> str:
         return t("common.yes" if flag else "common.no")
 
+    passed = completed and verified and outcome.verified
+    if passed:
+        next_step = t("results.nothing_to_do")
+    elif completed and not verified:
+        next_step = t("card.flags.next_authority")
+    else:
+        next_step = t("card.flags.next_incomplete")
     return ServiceCard(
         key="flags", title=t("card.flags.title"), means=t("card.flags.means"),
         happened=(t("card.flags.completed", value=yes_no(completed)),
                   t("card.flags.verified", value=yes_no(verified))),
-        next_step=t("results.nothing_to_do") if completed and verified
-        else t("card.flags.next_incomplete"),
-        status=CardStatus.PASSED if completed and verified else CardStatus.INFO,
+        next_step=next_step,
+        status=CardStatus.PASSED if passed else CardStatus.INFO,
     )

@@ -250,6 +250,10 @@ STRINGS: dict[str, str] = {
     ),
     "failure.config": "The verification service is not set up correctly. Please contact support.",
     "failure.unknown": "Something went wrong. Press “Retry submission” to try again.",
+    "failure.possibly_billed": (
+        "Your photos may already have been received before the connection broke. “Retry "
+        "submission” sends the very same photos again; you don't need to take new ones."
+    ),
     # Service cards
     "card.spoofing.title": "Real person and real card",
     "card.spoofing.means": (
@@ -261,6 +265,9 @@ STRINGS: dict[str, str] = {
     "card.spoofing.next": (
         "Retake your face photos yourself, in good light, with nothing covering your face. Do not "
         "hold up a photo or a screen."
+    ),
+    "card.spoofing.next_card": (
+        "Retake your ID card itself, not a photo, a printout or a screen showing it."
     ),
     "card.liveness.title": "Liveness",
     "card.liveness.means": (
@@ -292,8 +299,8 @@ STRINGS: dict[str, str] = {
     "card.src.fail": "Your card details could not be confirmed with the official record.",
     "card.src.detail": "Details: {message}",
     "card.src.next": (
-        "Make sure this is your current, valid national ID and retake both sides. If it still "
-        "fails, contact support."
+        "You don't need to do anything now. Our team will check your details against the "
+        "official record and contact you if they need more information."
     ),
     "card.validations.title": "Card data checks",
     "card.validations.means": (
@@ -319,6 +326,10 @@ STRINGS: dict[str, str] = {
     "card.flags.completed": "All verification steps passed: {value}",
     "card.flags.verified": "Identity confirmed with the authorities: {value}",
     "card.flags.next_incomplete": "Follow the next steps in the checks above, then retry.",
+    "card.flags.next_authority": (
+        "Your details could not be confirmed against the official records. Check that your ID "
+        "card is current and valid, and contact support with your transaction id."
+    ),
     # Extracted data
     "extracted.title": "Details read from your card",
     "extracted.show_id": "Show my national ID number",

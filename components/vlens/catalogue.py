@@ -22,6 +22,7 @@ class ErrorCategory(StrEnum):
     ACCOUNT = "account"  # the tenant's bundle or billing; the customer cannot fix it
     SERVICE = "service"  # the service, the network or this app; try again later
     AUTH = "auth"  # the app's credentials; an operator must fix them
+    DOCUMENT = "document"  # this card cannot be accepted at all (e.g. expired); no retake helps
     REVIEW = "review"  # not an error code: a result a person has to look at
 
 
@@ -60,6 +61,7 @@ class _Entry:
 _F, _B, _FACE = Retake.ID_FRONT, Retake.ID_BACK, Retake.FACE
 _CARD, _FACE_C = ErrorCategory.RETAKE_CARD, ErrorCategory.RETAKE_FACE
 _ACC, _SVC, _AUTH = ErrorCategory.ACCOUNT, ErrorCategory.SERVICE, ErrorCategory.AUTH
+_DOC = ErrorCategory.DOCUMENT
 
 _CATALOGUE: dict[int, _Entry] = {
     400: _Entry(_SVC, "The request was incomplete or an image could not be read.",
@@ -96,7 +98,7 @@ _CATALOGUE: dict[int, _Entry] = {
                  "تمت قراءة تاريخ الإصدار على البطاقة بصيغة خاطئة.", _B),
     3009: _Entry(_CARD, "The expiry date on the card was read in the wrong format.",
                  "تمت قراءة تاريخ الانتهاء على البطاقة بصيغة خاطئة.", _B),
-    3010: _Entry(_CARD, "This ID card has expired.", "انتهت صلاحية بطاقة الرقم القومي هذه.", _B),
+    3010: _Entry(_DOC, "This ID card has expired.", "انتهت صلاحية بطاقة الرقم القومي هذه."),
     3011: _Entry(_CARD, "No ID card was found in the picture.",
                  "لم يتم العثور على بطاقة في الصورة.", _F, per_step=True),
     # 3012 is not in the published table; treated like its neighbours (inferred).
@@ -158,8 +160,12 @@ _NEXT_STEP: dict[ErrorCategory | Retake, tuple[str, str]] = {
         "أعد تصوير وجهك: أنت فقط أمام الكاميرا، في إضاءة جيدة.",
     ),
     ErrorCategory.ACCOUNT: (
-        "Your pictures are kept; please try later or contact the service provider.",
-        "تم الاحتفاظ بصورك؛ يرجى المحاولة لاحقاً أو التواصل مع مقدم الخدمة.",
+        "Trying again will not help now. Please contact support with your transaction id.",
+        "لن تفيد إعادة المحاولة الآن. يُرجى التواصل مع الدعم مع ذكر رقم المعاملة.",
+    ),
+    ErrorCategory.DOCUMENT: (
+        "Use a valid, current Egyptian national ID card and take all the photos again.",
+        "استخدم بطاقة رقم قومي مصرية سارية وحالية وأعد التقاط جميع الصور.",
     ),
     ErrorCategory.SERVICE: (
         "Your pictures are kept; try again in a moment.",
@@ -216,17 +222,35 @@ _FINDINGS: dict[Finding, tuple[ErrorCategory, str, str]] = {
 }
 
 
+# Next steps that differ from the finding's category default.
+_FINDING_NEXT_STEP: dict[Finding, tuple[str, str]] = {
+    Finding.AUTHORITY_NOT_VERIFIED: (
+        "Your details could not be confirmed against the official records. Check that your ID "
+        "card is current and valid, and contact support with your transaction id.",
+        "تعذر تأكيد بياناتك مقابل السجلات الرسمية. تأكد من أن بطاقتك حالية وسارية، وتواصل مع "
+        "الدعم مع ذكر رقم المعاملة.",
+    ),
+}
+_CARD_SPOOF = ("The picture of your ID card looked like a copy: a photo of a screen or a printout.",
+               "بدت صورة بطاقتك كنسخة: صورة لشاشة أو لورقة مطبوعة.")
+
+
 def describe_finding(finding: Finding, step: str | None = None) -> ErrorInfo:
-    """Customer text for a ``Finding``; ``step`` decides which picture to retake, if any."""
+    """Customer text for a ``Finding``; ``step`` (the step that reported it) decides which
+    picture to retake, if any: a spoof seen on a card step asks for that card again."""
     category, en, ar = _FINDINGS[finding]
     retake: Retake | None = None
-    if category is ErrorCategory.RETAKE_FACE or (
+    if finding is Finding.SPOOF and step in _CARD_STEPS:
+        (en, ar), category = _CARD_SPOOF, ErrorCategory.RETAKE_CARD
+        retake = _CARD_STEPS[step or ""]
+    elif category is ErrorCategory.RETAKE_FACE or (
         finding is Finding.STEP_REFUSED and step == "liveness"
     ):
         category, retake = ErrorCategory.RETAKE_FACE, Retake.FACE
     elif category is ErrorCategory.RETAKE_CARD or finding is Finding.VALIDATION_ERRORS:
         retake = _CARD_STEPS.get(step or "", Retake.ID_FRONT)
-    en_next, ar_next = _NEXT_STEP[retake if retake is not None else category]
+    en_next, ar_next = _FINDING_NEXT_STEP.get(finding) or _NEXT_STEP[
+        retake if retake is not None else category]
     return ErrorInfo(None, category, MappingProxyType({"en": en, "ar": ar}),
                      MappingProxyType({"en": en_next, "ar": ar_next}), retake)
 
