@@ -52,10 +52,10 @@ def _demo_scenario_selector() -> None:
     """Demo mode only: which answer the embedded simulator gives this session."""
     from components.vlens.simulator import DEMO_SCENARIOS
 
-    names = list(DEMO_SCENARIOS)
+    labels = {name: t(f"demo_scenario.{name}") for name in DEMO_SCENARIOS}
+    names = list(labels)
     chosen = st.selectbox(t("review.demo_scenario"), names,
-                          index=names.index(chosen_demo_scenario()),
-                          format_func=lambda name: t(f"demo_scenario.{name}"),
+                          index=names.index(chosen_demo_scenario()), format_func=labels.__getitem__,
                           key="demo_scenario", help=t("review.demo_scenario_help"))
     if chosen is not None and choose_demo_scenario(chosen):
         # Another simulator knows none of the earlier transactions: send every step anew.
