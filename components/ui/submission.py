@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+import uuid
+
 import streamlit as st
 
 from components.observability import StepTimer, log_verification
@@ -28,6 +31,11 @@ SENT = "sent"
 # Any click during a run (a second Submit, Retake, a language switch) stops the script at its
 # next Streamlit call; the steps already sent (and paid for) are then taken from here.
 PROGRESS = "progress"
+# (run id, start time) of the run in flight. A click during a run starts a new script run at
+# once (fast reruns) while the old one may still be inside an API call: the new one waits for
+# that call to land (and be saved) before it sends anything.
+IN_FLIGHT = "submission_in_flight"
+IN_FLIGHT_MAX_S = 120.0  # longer than one step with its retries; an older mark is stale
 
 
 def last_outcome() -> VerificationOutcome | None:
@@ -71,6 +79,17 @@ class _ProgressKeeper:
                                            outcome_so_far(self.images, self.completed)))
 
 
+def in_flight() -> bool:
+    """Whether a verification run of this session is sending right now."""
+    mark = session.attempt_get(IN_FLIGHT)
+    return mark is not None and time.monotonic() - mark[1] < IN_FLIGHT_MAX_S
+
+
+def _wait_for_run_in_flight(poll_s: float = 0.05) -> None:
+    while in_flight():
+        time.sleep(poll_s)
+
+
 def _resume_from(backend_key: tuple[str, ...]) -> VerificationOutcome | None:
     """What the next run may reuse: an unfinished run's steps on this backend, else the last
     outcome."""
@@ -100,16 +119,23 @@ def submit(sent: CaptureSet) -> VerificationOutcome | None:
             status.write(_describe(event))
 
         timer = StepTimer(then=show)
-        outcome = run_verification(
-            client,
-            images,
-            get_extracted_data=True,
-            previous=_resume_from(backend_key),
-            on_step=timer,
-        )
-        session.attempt_set(OUTCOME, outcome)
-        session.attempt_set(SENT, sent)
-        session.attempt_pop(PROGRESS)
+        _wait_for_run_in_flight()
+        mark = (uuid.uuid4().hex, time.monotonic())
+        session.attempt_set(IN_FLIGHT, mark)
+        try:
+            outcome = run_verification(
+                client,
+                images,
+                get_extracted_data=True,
+                previous=_resume_from(backend_key),
+                on_step=timer,
+            )
+            session.attempt_set(OUTCOME, outcome)
+            session.attempt_set(SENT, sent)
+            session.attempt_pop(PROGRESS)
+        finally:
+            if session.attempt_get(IN_FLIGHT) == mark:  # not a later run's mark
+                session.attempt_pop(IN_FLIGHT)
         log_verification(outcome, latencies_ms=timer.latencies_ms, demo=backend.demo)
         status.update(
             label=t("review.status_done" if outcome.completed else "review.status_failed"),
