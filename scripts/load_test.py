@@ -106,14 +106,14 @@ def instrument(stats_path: Path, interval_s: float = 1.0) -> None:
     threading.Thread(target=report, name="load-test-stats", daemon=True).start()
 
 
-def serve(port: int, stats_path: Path, secrets_file: Path) -> None:
+def serve(port: int, stats_path: Path, secrets_file: Path, options: list[str]) -> None:
     instrument(stats_path)
     from streamlit.web import cli as streamlit_cli
 
     sys.argv = ["streamlit", "run", str(REPO_ROOT / "app.py"),
                 "--server.headless=true", "--server.address=127.0.0.1", f"--server.port={port}",
                 "--server.fileWatcherType=none", "--browser.gatherUsageStats=false",
-                f"--secrets.files={secrets_file}"]
+                f"--secrets.files={secrets_file}", *(f"--{option}" for option in options)]
     streamlit_cli.main()
 
 
@@ -249,7 +249,8 @@ def compare(before: Snapshot, after: Snapshot, sessions: int, started: int, rss_
 # ---- driving ---------------------------------------------------------------------------------
 
 @contextmanager
-def app_server(workdir: Path, log: Path) -> Iterator[tuple[str, int, Path]]:
+def app_server(workdir: Path, log: Path,
+               options: list[str]) -> Iterator[tuple[str, int, Path]]:
     """The instrumented app on a free loopback port: (url, pid, stats file)."""
     import requests
 
@@ -260,7 +261,8 @@ def app_server(workdir: Path, log: Path) -> Iterator[tuple[str, int, Path]]:
     secrets_file = workdir / "secrets.toml"
     secrets_file.touch()
     command = [sys.executable, "-m", "scripts.load_test", "serve", "--port", str(port),
-               "--stats", str(stats), "--secrets", str(secrets_file)]
+               "--stats", str(stats), "--secrets", str(secrets_file),
+               *(f"--option={option}" for option in options)]
     env = isolated_env({"VLENS_TEST_NO_ICE": "1", "LOG_LEVEL": "WARNING"})
     with log.open("ab") as out:
         process = subprocess.Popen(command, cwd=REPO_ROOT, env=env, stdout=out,
@@ -328,12 +330,14 @@ def start_session(browser: Any, url: str, keep_resolution: bool = True) -> bool:
 
 
 def measure(sessions: int, clip: Path, workdir: Path, warmup_s: float, window_s: float,
-            log: Path, nice_browsers: bool, keep_resolution: bool) -> Row:
+            log: Path, nice_browsers: bool, keep_resolution: bool,
+            options: list[str]) -> Row:
     from playwright.sync_api import sync_playwright
 
     from tests.browser.chromium import launch_with_camera
 
-    with app_server(workdir, log) as (url, server_pid, stats), sync_playwright() as playwright:
+    with app_server(workdir, log, options) as (url, server_pid, stats), \
+            sync_playwright() as playwright:
         time.sleep(3)
         idle_before = Snapshot.read(stats, server_pid, [])
         time.sleep(5)
@@ -413,7 +417,8 @@ def sweep(args: argparse.Namespace) -> int:
     load = os.getloadavg()[0]
     print(f"load average {load:.2f} on {os.cpu_count()} cores; "
           f"clip {width}x{height} at {args.fps} fps; warm-up {args.warmup:.0f} s, window "
-          f"{args.window:.0f} s", flush=True)
+          f"{args.window:.0f} s"
+          + "".join(f"; --{option}" for option in args.option), flush=True)
     if load > args.max_load:
         print(f"the machine is busy (load {load:.2f} > {args.max_load}); figures would be "
               "wrong. Try again when it is quiet, or pass --max-load.", file=sys.stderr)
@@ -428,7 +433,7 @@ def sweep(args: argparse.Namespace) -> int:
                 print(f"stopping: --max-seconds {args.max_seconds:.0f} reached", flush=True)
                 break
             row = measure(sessions, clip, workdir, args.warmup, args.window, args.log,
-                          args.nice_browsers, args.keep_resolution)
+                          args.nice_browsers, args.keep_resolution, args.option)
             rows.append(row)
             print_row(row)
             if row.min_fps < args.min_fps and row.started == sessions and not args.keep_going:
@@ -455,6 +460,7 @@ def main(argv: list[str] | None = None) -> int:
     internal.add_argument("--port", type=int, required=True)
     internal.add_argument("--stats", type=Path, required=True)
     internal.add_argument("--secrets", type=Path, required=True)
+    internal.add_argument("--option", action="append", default=[])
     parser.add_argument("--sessions", default="1,2,3,4,6",
                         type=lambda s: [int(v) for v in s.split(",")],
                         help="session counts to try, in order (default 1,2,3,4,6)")
@@ -476,12 +482,15 @@ def main(argv: list[str] | None = None) -> int:
                         help="stop starting new N after this long")
     parser.add_argument("--max-load", type=float, default=1.0,
                         help="refuse to start when the 1-minute load average is higher")
+    parser.add_argument("--option", action="append", default=[], metavar="NAME=VALUE",
+                        help="a Streamlit setting for the server, e.g. runner.postScriptGC=false "
+                        "(repeatable; default: the app's own configuration)")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
     parser.add_argument("--log", type=Path, default=Path(tempfile.gettempdir()) /
                         "vlens-load-server.log", help="server output (appended)")
     args = parser.parse_args(argv)
     if args.command == "serve":
-        serve(args.port, args.stats, args.secrets)
+        serve(args.port, args.stats, args.secrets, args.option)
         return 0
     return sweep(args)
 

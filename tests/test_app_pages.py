@@ -60,7 +60,9 @@ def test_capture_page_wires_the_camera_for_phones_and_tests() -> None:
         call = camera.last
         assert call["mode"].name == "SENDRECV"
         assert call["media_stream_constraints"] == {
-            "video": {"facingMode": "user", "width": {"ideal": 1280}}, "audio": False}
+            "video": {"facingMode": "user", "width": {"ideal": 1280},
+                      "frameRate": {"ideal": 15, "max": 15}},  # what the engine analyses
+            "audio": False}
         attrs = call["video_html_attrs"]
         assert attrs["playsInline"] and attrs["muted"] and attrs["autoPlay"]
         assert attrs["controls"] is False
