@@ -94,7 +94,7 @@ def test_validation_errors_are_listed_per_field_with_their_messages() -> None:
         assert at.warning[0].value.startswith("**Needs review**")
         text = page_text(at)
         assert "Some fields did not pass:" in text
-        assert "dateOfBirth:" in text
+        assert "Date of birth:" in text and "dateOfBirth" not in text  # the field's label
         assert at.button(key="card_retake_validations").label == "Retake ID front"
 
 
