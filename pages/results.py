@@ -60,7 +60,10 @@ def _retake_button(step: str, key: str) -> None:
 def _verdict(outcome: VerificationOutcome) -> None:
     show, icon = VERDICT_STYLE[outcome.verdict]
     value = outcome.verdict.value
-    show(f"**{t(f'verdict.{value}.title')}**  \n{t(f'verdict.{value}.body')}", icon=icon)
+    body = t(f"verdict.{value}.body")
+    if outcome.verdict is Verdict.INCOMPLETE and not _retry_helps(outcome):
+        body = t("verdict.incomplete.support")  # the usual body promises a retry
+    show(f"**{t(f'verdict.{value}.title')}**  \n{body}", icon=icon)
     if outcome.transaction_id:
         st.caption(t("results.transaction", id=outcome.transaction_id))
 

@@ -211,4 +211,5 @@ def test_used_up_attempts_offer_support_not_another_retry() -> None:
         text = page_text(at)
         assert "(code 4003)" in text and "contact support" in text.lower()
         assert not [button for button in at.button if button.key == "retry_submission"]
+        assert translate("en", "verdict.incomplete.body") not in text
         assert describe_error(4003).category is ErrorCategory.ACCOUNT

@@ -222,6 +222,10 @@ STRINGS: dict[str, str] = {
         "Your application needs a manual review by our team. You don't need to do anything now."
     ),
     "verdict.incomplete.title": "Could not complete",
+    "verdict.incomplete.support": (
+        "The verification could not be completed, and sending the same photos again will not "
+        "help. Please contact support."
+    ),
     "verdict.incomplete.body": (
         "The verification could not be completed. Your photos are kept for this session, so you "
         "can retry without taking them again."
@@ -327,8 +331,8 @@ STRINGS: dict[str, str] = {
     "card.flags.verified": "Identity confirmed with the authorities: {value}",
     "card.flags.next_incomplete": "Follow the next steps in the checks above, then retry.",
     "card.flags.next_authority": (
-        "Your details could not be confirmed against the official records. Check that your ID "
-        "card is current and valid, and contact support with your transaction id."
+        "Check that your ID card is current and valid, then contact support with your "
+        "transaction id."
     ),
     # Extracted data
     "extracted.title": "Details read from your card",

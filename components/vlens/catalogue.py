@@ -160,8 +160,8 @@ _NEXT_STEP: dict[ErrorCategory | Retake, tuple[str, str]] = {
         "أعد تصوير وجهك: أنت فقط أمام الكاميرا، في إضاءة جيدة.",
     ),
     ErrorCategory.ACCOUNT: (
-        "Trying again will not help now. Please contact support with your transaction id.",
-        "لن تفيد إعادة المحاولة الآن. يُرجى التواصل مع الدعم مع ذكر رقم المعاملة.",
+        "Trying again will not help now. Please contact support.",
+        "لن تفيد إعادة المحاولة الآن. يُرجى التواصل مع الدعم.",
     ),
     ErrorCategory.DOCUMENT: (
         "Use a valid, current Egyptian national ID card and take all the photos again.",
@@ -225,10 +225,9 @@ _FINDINGS: dict[Finding, tuple[ErrorCategory, str, str]] = {
 # Next steps that differ from the finding's category default.
 _FINDING_NEXT_STEP: dict[Finding, tuple[str, str]] = {
     Finding.AUTHORITY_NOT_VERIFIED: (
-        "Your details could not be confirmed against the official records. Check that your ID "
-        "card is current and valid, and contact support with your transaction id.",
-        "تعذر تأكيد بياناتك مقابل السجلات الرسمية. تأكد من أن بطاقتك حالية وسارية، وتواصل مع "
-        "الدعم مع ذكر رقم المعاملة.",
+        "Check that your ID card is current and valid, then contact support with your "
+        "transaction id.",
+        "تأكد من أن بطاقتك حالية وسارية، ثم تواصل مع الدعم مع ذكر رقم العملية.",
     ),
 }
 _CARD_SPOOF = ("The picture of your ID card looked like a copy: a photo of a screen or a printout.",
