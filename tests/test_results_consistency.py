@@ -14,6 +14,7 @@ from components.ui.i18n import translate
 from components.ui.service_cards import CardStatus, ServiceCard, service_cards
 from components.vlens import (
     ErrorCategory,
+    Finding,
     Retake,
     Verdict,
     VerificationImages,
@@ -213,3 +214,14 @@ def test_used_up_attempts_offer_support_not_another_retry() -> None:
         assert not [button for button in at.button if button.key == "retry_submission"]
         assert translate("en", "verdict.incomplete.body") not in text
         assert describe_error(4003).category is ErrorCategory.ACCOUNT
+
+
+def test_a_fake_card_outweighs_a_field_to_review_on_the_same_step() -> None:
+    validations = {"validation_errors": [{"field": "idNumber", "errors": [{"message": "Bad."}]}]}
+    front = answer(VerifyStep.ID_FRONT, {"Validations": validations, "spoofing": {"fake": True}})
+    outcome = run_verification(CannedVlens({VerifyStep.ID_FRONT: front}), IMAGES)
+    assert outcome.verdict is Verdict.NOT_VERIFIED and outcome.failed_step is VerifyStep.ID_FRONT
+    assert outcome.problem is not None and outcome.problem.retake is Retake.ID_FRONT
+    assert set(outcome.findings) >= {Finding.SPOOF, Finding.VALIDATION_ERRORS}
+    assert outcome.finding_steps[Finding.SPOOF] is VerifyStep.ID_FRONT
+    assert cards(outcome)["spoofing"].status is CardStatus.FAILED
