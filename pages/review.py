@@ -8,7 +8,7 @@ from components.ui import capture_state, navigation, session
 from components.ui.backend import choose_demo_scenario, chosen_demo_scenario, resolve_backend
 from components.ui.captured import STEP_ORDER, CapturedImage, CaptureSet
 from components.ui.i18n import t
-from components.ui.submission import OUTCOME, submit
+from components.ui.submission import OUTCOME, in_flight, submit
 
 CARD_THUMB_PX = 320
 FACE_THUMB_PX = 200
@@ -78,6 +78,8 @@ if missing and st.button(t("review.capture_missing"), key="review_capture_missin
     navigation.go("capture")
 if resolve_backend().demo:
     _demo_scenario_selector()
-if st.button(t("review.submit"), key="submit", type="primary", disabled=bool(missing),
-             width="stretch") and submit(captures) is not None:
+# Disabled while a submission from this session is still inside an API call.
+send = st.button(t("review.submit"), key="submit", type="primary",
+                 disabled=bool(missing) or in_flight(), width="stretch")
+if send and submit(captures) is not None:
     navigation.go("results")
