@@ -9,8 +9,8 @@ each through language and consent to the capture page, starts the camera, waits 
 seconds and then measures for ``--window`` seconds:
 
 - processed frames/s per session: frames the capture engine analysed (its background analyser
-  takes at most 15 frames/s of stream time; the clip plays at 30 fps like a typical webcam),
-  beside the frames/s arriving at the server and their size;
+  takes at most 15 frames/s of stream time; the clip plays at 30 fps like a typical webcam, and
+  the app asks the browser for 15), beside the frames/s arriving at the server and their size;
 - dropped frames: frames the analyser replaced before it got to them, and frames streamlit-webrtc
   skipped because the callback was still busy;
 - server CPU (seconds, and % of one core) and peak RSS, read from /proc for the server process;
@@ -24,6 +24,9 @@ It prints one row per N, the largest N keeping every session at >= ``--min-fps``
 per second, and the server's CPU-seconds per session-minute. The clip shows a person and no ID
 card, so each session stays on the first capture step (looking for the card), where customers
 spend most of their time; a session never completes and so keeps loading the server.
+
+``--option NAME=VALUE`` runs the server with a Streamlit setting changed, to measure its effect
+(e.g. ``--option runner.postScriptGC=false``).
 
 ``serve`` is the internal entry point that runs the instrumented server.
 """
