@@ -17,10 +17,12 @@ from components.ui.i18n import t
 WIDGET_KEY = "capture_camera"
 NO_PICTURE_AFTER_S = 10.0  # connected this long without a single analysed frame: say so
 # 15 frames/s is all the engine analyses (steady runs, the face triple >= 0.12 s apart); a
-# 30 fps camera would double the server's decoding and self-view encoding for nothing.
+# 30 fps camera would double the server's decoding and self-view encoding for nothing. "ideal",
+# not "max": a browser that cannot lower the rate must still start the camera (a required max
+# would fail with OverconstrainedError on some cameras).
 MEDIA_CONSTRAINTS: dict[str, Any] = {
     "video": {"facingMode": "user", "width": {"ideal": 1280},
-              "frameRate": {"ideal": 15, "max": 15}},
+              "frameRate": {"ideal": 15}},
     "audio": False,
 }
 # Passing video attributes replaces streamlit-webrtc's defaults, so everything is listed:
