@@ -9,19 +9,13 @@ import streamlit as st
 from components.ui import capture_state, navigation, session
 from components.ui.backend import resolve_backend
 from components.ui.extracted import MASKED_FIELD, extracted_fields, mask_id_number
+from components.ui.failure_text import failure_text_key
 from components.ui.i18n import current_language, t
 from components.ui.receipt import build_receipt, receipt_json
 from components.ui.service_cards import CardStatus, ServiceCard, service_cards
 from components.ui.submission import last_outcome, last_sent, submit
 from components.vlens import ErrorCategory, Verdict, VerificationOutcome
-from components.vlens.errors import (
-    ConfigError,
-    VlensAuthError,
-    VlensError,
-    VlensNetworkError,
-    VlensServiceError,
-    VlensTimeoutError,
-)
+from components.vlens.errors import VlensError
 
 navigation.require_consent()
 st.title(t("results.title"))
@@ -35,14 +29,6 @@ VERDICT_STYLE = {
 NUMERIC_FIELDS = {"idNumber", "dateOfBirth", "releaseDate", "idExpiry"}
 # Problems a resend of the same photos cannot fix (used-up attempts, bundle, expired card).
 NO_RETRY = {ErrorCategory.ACCOUNT, ErrorCategory.DOCUMENT}
-# Customer wording per transport failure, most specific class first.
-FAILURE_TEXT: tuple[tuple[type[VlensError], str], ...] = (
-    (VlensTimeoutError, "failure.timeout"),
-    (VlensNetworkError, "failure.network"),
-    (ConfigError, "failure.config"),
-    (VlensAuthError, "failure.auth"),
-    (VlensServiceError, "failure.service"),
-)
 STATUS_ICON = {
     CardStatus.PASSED: ":material/check_circle:",
     CardStatus.FAILED: ":material/cancel:",
@@ -71,8 +57,7 @@ def _verdict(outcome: VerificationOutcome) -> None:
 def _failure(error: VlensError) -> None:
     """A failure outside Vlens' answer (network, timeout, credentials, outage), in the
     customer's words: the transport's own message is for the logs, not for them."""
-    key = next((key for kind, key in FAILURE_TEXT if isinstance(error, kind)), "failure.unknown")
-    st.markdown(f"**{t('results.what_happened')}:** {t(key)}")
+    st.markdown(f"**{t('results.what_happened')}:** {t(failure_text_key(error))}")
     if getattr(error, "possibly_billed", False):
         st.markdown(t("failure.possibly_billed"))
     if error.code is not None:

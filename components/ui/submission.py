@@ -11,6 +11,7 @@ from components.observability import StepTimer, log_verification
 from components.ui import session
 from components.ui.backend import resolve_backend
 from components.ui.captured import CaptureSet
+from components.ui.failure_text import failure_text_key
 from components.ui.i18n import current_language, t
 from components.vlens import (
     StepEvent,
@@ -53,7 +54,11 @@ def _describe(event: StepEvent) -> str:
     if event.phase is StepPhase.FAILED:
         language = current_language()
         if event.error is not None:
-            message = event.error.info(event.step.value).message[language]
+            # As on the results page: a documented Vlens code keeps the catalogue's text; other
+            # failures (network, timeout, outage) get our wording, not the transport's message.
+            info = event.error.info(event.step.value)
+            known = event.error.code is not None and info.known
+            message = info.message[language] if known else t(failure_text_key(event.error))
         elif event.result is not None and event.result.error_code is not None:
             message = describe_error(event.result.error_code, event.step.value).message[language]
         else:
