@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Any
@@ -91,3 +92,13 @@ def client_for() -> Iterator[Callable[..., VlensClient]]:
 def simulator(start_simulator: Callable[..., Simulator]) -> Simulator:
     """A simulator with the default scenario."""
     return start_simulator(Scenario())
+
+
+@pytest.fixture
+def restore_root_logger() -> Iterator[None]:
+    """Put the root logger's handlers and level back after a test that configures logging."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)

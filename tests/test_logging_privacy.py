@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 import secrets
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,13 +28,7 @@ DEMO_ID_NUMBER = "29001010112345"
 BASE64_PREFIXES = ("/9j/", "iVBOR")
 
 
-@pytest.fixture(autouse=True)
-def _restore_root_logger() -> Iterator[None]:
-    root = logging.getLogger()
-    handlers, level = list(root.handlers), root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
+pytestmark = pytest.mark.usefixtures("restore_root_logger")
 
 
 @dataclass

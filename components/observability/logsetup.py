@@ -62,21 +62,13 @@ class PlainFormatter(logging.Formatter):
 
 def chosen_format(secrets: Mapping[str, Any] | None, environ: Mapping[str, str]) -> LogFormat:
     """``LOG_FORMAT`` wins over ``[logging] format``; anything but "json" means plain."""
-    value = environ.get("LOG_FORMAT")
-    if not value and secrets is not None:
-        section = secrets.get(SECTION)
-        if isinstance(section, Mapping):
-            value = section.get("format")
+    value = _setting(secrets, environ, "LOG_FORMAT", "format")
     return LogFormat.JSON if str(value or "").strip().lower() == "json" else LogFormat.PLAIN
 
 
 def chosen_level(secrets: Mapping[str, Any] | None, environ: Mapping[str, str]) -> int:
     """``LOG_LEVEL`` or ``[logging] level`` (a level name), INFO by default."""
-    value = environ.get("LOG_LEVEL")
-    if not value and secrets is not None:
-        section = secrets.get(SECTION)
-        if isinstance(section, Mapping):
-            value = section.get("level")
+    value = _setting(secrets, environ, "LOG_LEVEL", "level")
     level = logging.getLevelName(str(value or "INFO").strip().upper())
     return level if isinstance(level, int) else logging.INFO
 
@@ -99,3 +91,15 @@ def configure_logging(
     root.addHandler(handler)
     root.setLevel(chosen_level(secrets, env))
     return log_format
+
+
+def _setting(
+    secrets: Mapping[str, Any] | None, environ: Mapping[str, str], env_name: str, key: str
+) -> Any:
+    """The environment variable ``env_name`` if set, else ``[logging] key`` from secrets."""
+    value: Any = environ.get(env_name)
+    if not value and secrets is not None:
+        section = secrets.get(SECTION)
+        if isinstance(section, Mapping):
+            value = section.get(key)
+    return value
