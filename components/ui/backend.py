@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -76,8 +77,8 @@ def resolve_backend(demo_scenario: str | None = None) -> Backend:
     return Backend(config=embedded_simulator(scenario).demo_config(), demo=True)
 
 
-def webrtc_ice_servers() -> list[dict[str, Any]] | None:
-    """``ice_servers`` from the ``[webrtc]`` secrets section, or None when not configured."""
+def webrtc_section() -> Mapping[str, Any] | None:
+    """The ``[webrtc]`` secrets section (ICE servers, TURN settings), or None."""
     secrets = app_secrets()
     if secrets is None:
         return None
@@ -85,5 +86,4 @@ def webrtc_ice_servers() -> list[dict[str, Any]] | None:
         section = secrets.get("webrtc")
     except (KeyError, FileNotFoundError):
         return None
-    servers = section.get("ice_servers") if section else None
-    return [dict(server) for server in servers] if servers else None
+    return section if isinstance(section, Mapping) else None

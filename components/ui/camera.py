@@ -6,12 +6,14 @@ import os
 import time
 from typing import Any
 
+import streamlit as st
 from streamlit_webrtc import WebRtcMode, webrtc_streamer
 from streamlit_webrtc.config import Translations
 
 from components.capture.webrtc import FrameCallback
+from components.turn_credentials import session_ice_servers
 from components.ui import session
-from components.ui.backend import webrtc_ice_servers
+from components.ui.backend import webrtc_section
 from components.ui.i18n import t
 
 WIDGET_KEY = "capture_camera"
@@ -37,11 +39,12 @@ VIDEO_ATTRS: dict[str, Any] = {
 
 
 def rtc_configuration() -> dict[str, Any] | None:
-    """ICE servers: none in browser tests (loopback), ``[webrtc] ice_servers`` from secrets when
-    set, else None so streamlit-webrtc discovers servers itself (TURN from env, or STUN)."""
+    """ICE servers: none in browser tests (loopback); ``[webrtc] ice_servers`` plus a TURN
+    credential minted for this session (components.turn_credentials) when configured; else None
+    so streamlit-webrtc discovers servers itself (TURN from env, or STUN)."""
     if os.environ.get("VLENS_TEST_NO_ICE") == "1":
         return {"iceServers": []}
-    servers = webrtc_ice_servers()
+    servers = session_ice_servers(webrtc_section(), os.environ, st.session_state)
     return {"iceServers": servers} if servers else None
 
 
