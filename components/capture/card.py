@@ -257,10 +257,10 @@ def _is_tight_card_crop(bgr: np.ndarray, aspect_tolerance: float,
     small = cv2.resize(gray, (428, 270), interpolation=cv2.INTER_AREA)
     if float(np.median(small)) < 100:  # ID cards are printed on a light ground
         return False
-    return _text_line_count(small) >= 3
+    return text_line_count(small) >= 3
 
 
-def _text_line_count(gray: np.ndarray) -> int:
+def text_line_count(gray: np.ndarray) -> int:
     """Wide, thin dark blobs after smearing dark strokes sideways: lines of print."""
     blackhat = cv2.morphologyEx(gray, cv2.MORPH_BLACKHAT,
                                 cv2.getStructuringElement(cv2.MORPH_RECT, (25, 25)))

@@ -10,9 +10,10 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from components.capture.card import ID1_ASPECT, find_card_quad, quad_aspect, rectify
+from components.capture.card import ID1_ASPECT, find_card_quad, quad_aspect
 from components.capture.config import CaptureConfig
 from components.capture.faces import FaceBox, detect_face_near, detect_faces
+from components.capture.guided import find_card_in_guide
 from components.capture.hints import Hint
 
 # The card is rectified to its own pixel width, at most this, for the sharpness and glare checks:
@@ -120,24 +121,26 @@ class CardCheck:
 
 
 def check_card(bgr: np.ndarray, config: CaptureConfig, *, previous: np.ndarray | None) -> CardCheck:
-    """Card outline with the ID-1 aspect, large enough, lit, sharp, no glare, steady.
+    """Card near the guide, large enough, lit, sharp, no glare, steady.
 
-    ``previous`` holds the corners found in the previous analysed frame (None: unknown).
+    The card is looked for near the on-screen guide (``guided.find_card_in_guide``: its edges,
+    a thumb allowed over one, and print inside). When it is not there, a card-like outline
+    anywhere in the frame only explains why (too small, too big, not flat); it is never
+    captured. ``previous`` holds the corners found in the previous analysed frame (None:
+    unknown).
     """
     width = bgr.shape[1]
-    corners = find_card_quad(bgr, aspect_tolerance=config.card_outline_tolerance)
-    if corners is None:
-        return CardCheck(Hint.NO_CARD)
+    found = find_card_in_guide(bgr)
+    if found is None:
+        return _why_no_card(bgr, config)
+    corners = found.corners
     aspect = quad_aspect(corners)
-    top, bottom = np.linalg.norm(corners[1] - corners[0]), np.linalg.norm(corners[2] - corners[3])
-    share = float((top + bottom) / 2 / width)
-    if abs(aspect / ID1_ASPECT - 1) > config.card_aspect_tolerance:
-        return CardCheck(Hint.CARD_NOT_FLAT, corners, aspect=aspect, width_share=share)
+    share = _width_share(corners, width)
     if share < config.card_min_width:
         return CardCheck(Hint.CARD_TOO_SMALL, corners, aspect=aspect, width_share=share)
     if share > config.card_max_width:
         return CardCheck(Hint.CARD_TOO_BIG, corners, aspect=aspect, width_share=share)
-    crop = rectify(bgr, corners, width=min(CHECK_CROP_WIDTH, round(share * width)))
+    crop = found.crop
     gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     base = CardCheck(None, corners, crop, aspect, share)
     if float(gray.mean()) < config.card_min_luma:
@@ -156,6 +159,27 @@ def check_card(bgr: np.ndarray, config: CaptureConfig, *, previous: np.ndarray |
     if previous is None or _max_corner_shift(corners, previous) > config.card_max_shift * width:
         return _with(base, Hint.HOLD_STILL)
     return base
+
+
+def _why_no_card(bgr: np.ndarray, config: CaptureConfig) -> CardCheck:
+    """No card near the guide: a card-like outline elsewhere says what to change, if any."""
+    corners = find_card_quad(bgr, aspect_tolerance=config.card_outline_tolerance)
+    if corners is None:
+        return CardCheck(Hint.NO_CARD)
+    aspect = quad_aspect(corners)
+    share = _width_share(corners, bgr.shape[1])
+    if abs(aspect / ID1_ASPECT - 1) > config.card_aspect_tolerance:
+        return CardCheck(Hint.CARD_NOT_FLAT, corners, aspect=aspect, width_share=share)
+    if share < config.card_min_width:
+        return CardCheck(Hint.CARD_TOO_SMALL, corners, aspect=aspect, width_share=share)
+    if share > config.card_max_width:
+        return CardCheck(Hint.CARD_TOO_BIG, corners, aspect=aspect, width_share=share)
+    return CardCheck(Hint.NO_CARD)
+
+
+def _width_share(corners: np.ndarray, width: int) -> float:
+    top, bottom = np.linalg.norm(corners[1] - corners[0]), np.linalg.norm(corners[2] - corners[3])
+    return float((top + bottom) / 2 / width)
 
 
 def _with(check: CardCheck, hint: Hint) -> CardCheck:

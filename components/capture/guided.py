@@ -1,0 +1,332 @@
+"""Find the ID card the person holds up to the live camera, near the on-screen card guide.
+
+The whole-frame contour finder (``card.find_card_quad``, used for uploads) needs the card's
+outline to stand out as one closed contour; in a living room, in front of shelves or a patterned
+sofa, and with a thumb over an edge, it rarely does. Here the overlay tells the person where to
+hold the card, so each of the card's four edges is looked for in its own band around the guide:
+
+1. edge pixels (Canny) whose gradient runs across the expected edge direction vote for straight
+   lines (a Hough transform restricted to a band and to +-16 degrees of tilt), so a thumb hiding
+   part of an edge only costs votes;
+2. the strongest few lines of each band are combined into quads; a quad counts when it has the
+   ID-1 shape (long over short side within ``ASPECT_TOLERANCE``) and its four edges are present
+   along most of their length (``MIN_EDGE_COVER``), the best covered winning;
+3. the quad's inside must look like a printed card: lines of dark print on a light ground, or a
+   portrait (a screen showing a photo, a hand or a window frame do not);
+4. each edge is then re-fitted at full resolution (strongest gradient across the edge near
+   the line, a robust fit that ignores a thumb), so the corners and the crop sent follow the
+   card to well under 2 % of its width.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from components.capture.card import ID1_ASPECT, has_portrait, rectify, text_line_count
+
+WORK_WIDTH = 480  # the search runs on a copy this wide
+ASPECT_TOLERANCE = 0.08  # ID-1 1.586 +-8 %: A4 paper (1.41) and 16:9 screens (1.78) are out
+MIN_EDGE_COVER = 0.55  # every edge visible along at least this share (a thumb hides ~20 %)
+MIN_MEAN_COVER = 0.72  # and the four together along this share on average
+MAX_TILT_DEG = 16.0  # the card's edges may lean this much (tilt plus perspective)
+LINES_PER_BAND = 8
+# Lines of print on a card side: the Egyptian ID has about five to seven per side; an ID-card-
+# sized patch of a printed page has twelve or more.
+MAX_PRINT_LINES = 11  # candidate lines kept per edge band
+# Bands (shares of the frame) in which each edge may lie: the guide is centred and two thirds
+# of the width; a card 30-95 % of the width held near it has its edges here.
+OUTER_LIMIT = 0.01
+INNER_LIMIT_X = 0.36
+INNER_LIMIT_Y = 0.42
+MIN_WIDTH_SHARE = 0.28
+# Past a corner, a line "goes on" when edge pixels lie along nearly all of it (busy backgrounds
+# scatter edge pixels everywhere, covering a third to a half of any line by chance).
+LINE_GOES_ON = 0.9
+MIN_BOUNDARY_CONTRAST = 0.45  # every edge separates the card from something else along this share
+REFINE_REACH = 0.012  # share of the frame width searched either side of a line when refining
+
+
+@dataclass(frozen=True)
+class GuidedCard:
+    """A card found near the guide: corners (full-frame pixels, TL, TR, BR, BL), crop, cover."""
+
+    corners: np.ndarray = field(repr=False)
+    crop: np.ndarray = field(repr=False)  # rectified, at most 640 px wide
+    cover: float  # mean share of the four edges seen
+
+
+@dataclass(frozen=True)
+class _Line:
+    """``offset`` is where the line crosses the band's middle axis; ``slope`` its lean."""
+
+    offset: float
+    slope: float
+    votes: float
+
+
+def find_card_in_guide(bgr: np.ndarray, *, aspect_tolerance: float = ASPECT_TOLERANCE,
+                       check_print: bool = True) -> GuidedCard | None:
+    """The card held up near the guide, or None. ``bgr`` is a full camera frame."""
+    height, width = bgr.shape[:2]
+    scale = min(1.0, WORK_WIDTH / width)
+    gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
+    small = bgr if scale == 1.0 else cv2.resize(
+        bgr, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA)
+    small = cv2.GaussianBlur(small, (3, 3), 0)
+    horizontal, vertical = _oriented_edges(small)
+    h, w = small.shape[:2]
+    xc, yc = w / 2, h / 2
+    tops = _band_lines(horizontal, False, (OUTER_LIMIT * h, INNER_LIMIT_Y * h))
+    bottoms = _band_lines(horizontal, False, ((1 - INNER_LIMIT_Y) * h, (1 - OUTER_LIMIT) * h))
+    lefts = _band_lines(vertical, True, (OUTER_LIMIT * w, INNER_LIMIT_X * w))
+    rights = _band_lines(vertical, True, ((1 - INNER_LIMIT_X) * w, (1 - OUTER_LIMIT) * w))
+    if not (tops and bottoms and lefts and rights):
+        return None
+    covers_h = cv2.dilate(horizontal, np.ones((3, 3), np.uint8))
+    covers_v = cv2.dilate(vertical, np.ones((3, 3), np.uint8))
+    quads = _candidate_quads(tops, bottoms, lefts, rights, xc, yc, w, aspect_tolerance)
+    if not len(quads):
+        return None
+    covers = _edge_covers(quads, covers_h, covers_v, _SAMPLES)
+    ok = (covers.min(axis=1) >= MIN_EDGE_COVER) & (covers.mean(axis=1) >= MIN_MEAN_COVER)
+    if not ok.any():
+        return None
+    quads, covers = quads[ok], covers[ok]
+    before = _edge_covers(quads, covers_h, covers_v, _BEYOND_START) >= LINE_GOES_ON
+    after = _edge_covers(quads, covers_h, covers_v, _BEYOND_END) >= LINE_GOES_ON
+    # A line that goes on past both its corners is the background's (a stripe, a shelf); two
+    # opposite edges that both go on past the same side belong to a larger sheet.
+    passing = (before & after).any(axis=1)
+    sheet = ((before[:, 0] & before[:, 2]) | (after[:, 0] & after[:, 2])
+             | (before[:, 1] & before[:, 3]) | (after[:, 1] & after[:, 3]))
+    aspects = np.array([_aspect(quad) for quad in quads])
+    score = (covers.mean(axis=1) - 0.25 * (before | after).mean(axis=1)
+             - 3.0 * np.abs(aspects / ID1_ASPECT - 1))
+    score[passing | sheet] = -np.inf
+    for index in np.argsort(-score)[:8]:
+        if not np.isfinite(score[index]):
+            break
+        contrast = _boundary_contrast(small, quads[index])
+        if contrast.min() < MIN_BOUNDARY_CONTRAST:
+            continue  # the same surface goes on past an edge: part of a larger sheet
+        corners = _refine(gray, quads[index] / scale)
+        if corners is None or abs(_aspect(corners) / ID1_ASPECT - 1) > aspect_tolerance:
+            continue
+        card_width = float(np.linalg.norm(corners[1] - corners[0]))
+        crop = rectify(bgr, corners, width=int(min(640, round(card_width))))
+        if check_print and not looks_printed(crop):
+            continue
+        return GuidedCard(corners, crop, float(covers[index].mean()))
+    return None
+
+
+def looks_printed(crop: np.ndarray) -> bool:
+    """Whether a rectified quad looks like an ID card: print on a light ground, or a portrait."""
+    gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
+    small = cv2.resize(gray, (428, 270), interpolation=cv2.INTER_AREA)
+    # The card is the light part of its own picture: its ground is near its brightest parts.
+    if float(np.percentile(small, 50)) < 0.55 * float(np.percentile(small, 97)):
+        return False
+    lines = text_line_count(small)
+    if lines > MAX_PRINT_LINES:
+        return False  # a page of text (a letter, a form): far more lines than an ID card side
+    return lines >= 2 or has_portrait(crop)
+
+
+def _oriented_edges(bgr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Edge pixels of horizontal-ish and vertical-ish edges (gradient within 35 degrees).
+
+    The gradient is taken per colour channel, the strongest channel winning at each pixel: a
+    card's edge against a background of the same brightness but another colour still shows.
+    """
+    gx = cv2.Sobel(bgr, cv2.CV_16S, 1, 0, ksize=3)
+    gy = cv2.Sobel(bgr, cv2.CV_16S, 0, 1, ksize=3)
+    strength = np.abs(gx).astype(np.int32) + np.abs(gy)
+    channel = strength.argmax(axis=2)[:, :, None]
+    gx = np.take_along_axis(gx, channel, axis=2)[:, :, 0]
+    gy = np.take_along_axis(gy, channel, axis=2)[:, :, 0]
+    edges = cv2.Canny(np.ascontiguousarray(gx), np.ascontiguousarray(gy), 20, 50)
+    ax, ay = np.abs(gx), np.abs(gy)
+    horizontal = np.where((edges > 0) & (ax < 0.7 * ay), 255, 0).astype(np.uint8)
+    vertical = np.where((edges > 0) & (ay < 0.7 * ax), 255, 0).astype(np.uint8)
+    return horizontal, vertical
+
+
+_SLOPES = np.tan(np.radians(np.arange(-MAX_TILT_DEG, MAX_TILT_DEG + 0.1, 1.0)))
+
+
+def _band_lines(edges: np.ndarray, transposed: bool, band: tuple[float, float]) -> list[_Line]:
+    """Strongest straight lines in a band: ``offset`` = y at the centre column (or x at the
+    centre row when ``transposed``), ``slope`` = dy/dx (or dx/dy)."""
+    if transposed:
+        edges = edges.T
+    h, w = edges.shape
+    lo, hi = max(0, int(band[0]) - 8), min(h, math.ceil(band[1]) + 8)
+    rows, cols = np.nonzero(edges[lo:hi])
+    if len(cols) < 10:
+        return []
+    ys = rows.astype(np.float32) + lo
+    dx = cols.astype(np.float32) - w / 2
+    offsets = np.rint(ys[None, :] - dx[None, :] * _SLOPES[:, None].astype(np.float32))
+    size = h + 1
+    valid = (offsets >= 0) & (offsets < size)
+    bins = (np.arange(len(_SLOPES))[:, None] * size + offsets).astype(np.int64)
+    counts = np.bincount(bins[valid], minlength=len(_SLOPES) * size).astype(np.float32)
+    # Neighbouring angles and offsets share votes (a slightly curved or blurred edge).
+    acc = cv2.GaussianBlur(counts.reshape(len(_SLOPES), size), (3, 3), 0.7)
+    acc[:, : int(band[0])] = 0
+    acc[:, math.ceil(band[1]):] = 0
+    lines: list[_Line] = []
+    for _ in range(LINES_PER_BAND):
+        index = int(np.argmax(acc))
+        slope_i, offset = divmod(index, size)
+        votes = float(acc[slope_i, offset])
+        if votes < 0.12 * w:
+            break
+        lines.append(_Line(float(offset), float(_SLOPES[slope_i]), votes))
+        acc[:, max(0, offset - 4):offset + 5] = 0
+    return lines
+
+
+def _candidate_quads(tops: list[_Line], bottoms: list[_Line], lefts: list[_Line],
+                     rights: list[_Line], xc: float, yc: float, w: int,
+                     aspect_tolerance: float) -> np.ndarray:
+    """Corners (N x 4 x 2, TL TR BR BL) of every line combination with the ID-1 shape."""
+    def params(lines: list[_Line]) -> tuple[np.ndarray, np.ndarray]:
+        return (np.array([line.offset for line in lines]), np.array([line.slope for line in lines]))
+
+    (ta, ts), (ba, bs) = params(tops), params(bottoms)
+    (la, ls), (ra, rs) = params(lefts), params(rights)
+    grid = np.meshgrid(np.arange(len(tops)), np.arange(len(bottoms)), np.arange(len(lefts)),
+                       np.arange(len(rights)), indexing="ij")
+    t, b, left, r = (index.ravel() for index in grid)
+    corners = np.stack([
+        _meet(ta[t], ts[t], la[left], ls[left], xc, yc), _meet(ta[t], ts[t], ra[r], rs[r], xc, yc),
+        _meet(ba[b], bs[b], ra[r], rs[r], xc, yc), _meet(ba[b], bs[b], la[left], ls[left], xc, yc),
+    ], axis=1)
+    edges = np.linalg.norm(corners - np.roll(corners, -1, axis=1), axis=2)  # top right bottom left
+    card_w = (edges[:, 0] + edges[:, 2]) / 2
+    card_h = (edges[:, 1] + edges[:, 3]) / 2
+    aspect = card_w / np.maximum(card_h, 1e-6)
+    keep = (card_w >= MIN_WIDTH_SHARE * w) & (
+        np.abs(aspect / ID1_ASPECT - 1) <= aspect_tolerance + 0.02)
+    return corners[keep].astype(np.float32)
+
+
+def _meet(a: np.ndarray, s: np.ndarray, b: np.ndarray, t: np.ndarray,
+          xc: float, yc: float) -> np.ndarray:
+    """Intersections (N x 2) of y = a + s (x - xc) with x = b + t (y - yc)."""
+    y = (a + s * (b - xc - t * yc)) / (1 - s * t)
+    x = b + t * (y - yc)
+    return np.stack([x, y], axis=1)
+
+
+def _aspect(corners: np.ndarray) -> float:
+    tl, tr, br, bl = corners
+    horizontal = (np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
+    vertical = (np.linalg.norm(bl - tl) + np.linalg.norm(br - tr)) / 2
+    return float(horizontal / vertical) if vertical > 0 else float("inf")
+
+
+_SAMPLES = np.linspace(0.06, 0.94, 48, dtype=np.float32)
+# Past the corners, along each edge's own line: a card's edge stops at its corners, the edge of
+# a larger sheet or a stripe of the background goes on.
+_BEYOND_START = np.linspace(-0.13, -0.03, 12, dtype=np.float32)
+_BEYOND_END = np.linspace(1.03, 1.13, 12, dtype=np.float32)
+
+
+def _edge_covers(quads: np.ndarray, covers_h: np.ndarray, covers_v: np.ndarray,
+                 samples: np.ndarray) -> np.ndarray:
+    """Share of ``samples`` (positions along each quad edge: top, right, bottom, left, 0 at the
+    first corner, 1 at the second) lying on an edge pixel of the edge's orientation."""
+    result = np.empty((len(quads), 4), np.float32)
+    for edge, (a, b, mask) in enumerate(((0, 1, covers_h), (1, 2, covers_v),
+                                         (3, 2, covers_h), (0, 3, covers_v))):
+        start, end = quads[:, a], quads[:, b]
+        points = start[:, None, :] + (end - start)[:, None, :] * samples[None, :, None]
+        xs = np.clip(np.rint(points[..., 0]), 0, mask.shape[1] - 1).astype(np.intp)
+        ys = np.clip(np.rint(points[..., 1]), 0, mask.shape[0] - 1).astype(np.intp)
+        result[:, edge] = (mask[ys, xs] > 0).mean(axis=1)
+    return result
+
+
+_CANON_W, _CANON_PAD = 160, 12
+
+
+def _boundary_contrast(small: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    """For each edge (top, right, bottom, left): the share of its length where the strip just
+    inside differs in colour from the strip just outside (a thumb over the edge does not)."""
+    ch = round(_CANON_W / ID1_ASPECT)
+    pad = _CANON_PAD
+    dst = np.array([[pad, pad], [pad + _CANON_W, pad], [pad + _CANON_W, pad + ch],
+                    [pad, pad + ch]], np.float32)
+    matrix = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
+    canon = cv2.warpPerspective(small, matrix, (_CANON_W + 2 * pad, ch + 2 * pad),
+                                flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    canon = canon.astype(np.float32)
+    a, b = 2, 8  # strip from 2 to 8 px either side of the edge
+    x0, x1, y0, y1 = pad, pad + _CANON_W, pad, pad + ch
+    # Medians across each strip: a thin line of print inside or outside does not count.
+    strips = (
+        (np.median(canon[y0 + a:y0 + b, x0:x1], axis=0),
+         np.median(canon[y0 - b:y0 - a, x0:x1], axis=0)),
+        (np.median(canon[y0:y1, x1 - b:x1 - a], axis=1),
+         np.median(canon[y0:y1, x1 + a:x1 + b], axis=1)),
+        (np.median(canon[y1 - b:y1 - a, x0:x1], axis=0),
+         np.median(canon[y1 + a:y1 + b, x0:x1], axis=0)),
+        (np.median(canon[y0:y1, x0 + a:x0 + b], axis=1),
+         np.median(canon[y0:y1, x0 - b:x0 - a], axis=1)),
+    )
+    return np.array([float((np.linalg.norm(inner - outer, axis=1) > 18).mean())
+                     for inner, outer in strips])
+
+
+def _refine(gray: np.ndarray, corners: np.ndarray) -> np.ndarray | None:
+    """Re-fit each edge at full resolution; corners are the refitted lines' intersections."""
+    height, width = gray.shape
+    reach = max(3, round(REFINE_REACH * width))
+    blurred = cv2.GaussianBlur(gray, (3, 3), 0).astype(np.float32)
+    lines = []
+    for a, b in ((0, 1), (1, 2), (2, 3), (3, 0)):
+        start, end = corners[a].astype(np.float64), corners[b].astype(np.float64)
+        direction = (end - start) / max(1e-6, float(np.linalg.norm(end - start)))
+        normal = np.array([-direction[1], direction[0]])
+        along = start[None, :] + (end - start)[None, :] * np.linspace(0.08, 0.92, 60)[:, None]
+        steps = np.arange(-reach, reach + 1, dtype=np.float64)
+        probe = along[:, None, :] + steps[None, :, None] * normal[None, None, :]
+        xs = np.clip(probe[..., 0], 0, width - 1).astype(np.float32)
+        ys = np.clip(probe[..., 1], 0, height - 1).astype(np.float32)
+        profile = cv2.remap(blurred, xs, ys, cv2.INTER_LINEAR)
+        step = np.abs(np.diff(profile, axis=1))
+        best = step.argmax(axis=1)
+        strength = step.max(axis=1)
+        keep = strength >= max(6.0, 0.5 * float(np.median(strength)))
+        if keep.sum() < 12:
+            return None
+        shift = (best[keep] + 0.5 - reach).astype(np.float64)
+        points = along[keep] + shift[:, None] * normal[None, :]
+        fitted = cv2.fitLine(points.astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01)
+        vx, vy, x0, y0 = fitted.ravel()
+        lines.append((float(x0), float(y0), float(vx), float(vy)))
+    result = []
+    for first, second in ((3, 0), (0, 1), (1, 2), (2, 3)):
+        point = _intersect(lines[first], lines[second])
+        if point is None:
+            return None
+        result.append(point)
+    return np.array(result, np.float32)
+
+
+def _intersect(p: tuple[float, float, float, float],
+               q: tuple[float, float, float, float]) -> tuple[float, float] | None:
+    x1, y1, dx1, dy1 = p
+    x2, y2, dx2, dy2 = q
+    det = dx1 * (-dy2) - dy1 * (-dx2)
+    if abs(det) < 1e-9:
+        return None
+    s = ((x2 - x1) * (-dy2) - (y2 - y1) * (-dx2)) / det
+    return x1 + s * dx1, y1 + s * dy1
