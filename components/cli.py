@@ -4,6 +4,7 @@
                        [--secrets PATH | --demo | --demo-scenario NAME]
     vlens-verify video CLIP [--json] [--dry-run] [--secrets PATH | --demo | --demo-scenario NAME]
     vlens-verify simulator [--port N]
+    vlens-verify operator-hash [--name NAME]   (password from the terminal, never echoed)
 
 Exit codes: 0 verified, 1 completed but not verified, 2 bad input or usage,
 3 service, auth or network failure.
@@ -21,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from components import operator_hash_cli
 from components.vlens.config import VlensConfig, load_config
 from components.vlens.errors import ConfigError
 
@@ -298,6 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
     sim.add_argument("--host", default="127.0.0.1")
     add_scenario_arguments(sim)
     sim.set_defaults(handler=cmd_simulator)
+    operator_hash_cli.add_command(commands)
     return parser
 
 

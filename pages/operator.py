@@ -1,25 +1,29 @@
 """Operator review page (staff only, hidden from the customer navigation).
 
 Find a customer's verification images by phone or e-mail, view each one, and link a key-only
-transaction to a customer account. Locked unless an operator signs in (components.ui.operator_auth).
+transaction to a customer account. Locked unless an operator signs in (components.ui.operator_auth);
+every action is audited under the operator's name. Calls Vlens as ``[operator.vlens]`` when that
+least-privilege account is configured, else as the app's ``[vlens]`` account. Text from Vlens is
+shown with ``st.text`` (never parsed as markdown or HTML).
 """
 
 from __future__ import annotations
 
-import logging
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Final, TypeVar
 
 import streamlit as st
 
-from components.ui.backend import resolve_backend
-from components.ui.operator_auth import require_operator, sign_out
+from components.ui.backend import Backend, resolve_backend
+from components.ui.operator_audit import audit
+from components.ui.operator_auth import operator_secrets, require_operator, sign_out
 from components.vlens.catalogue import describe_error
 from components.vlens.client import VlensClient
-from components.vlens.config import VlensConfig
+from components.vlens.config import VlensConfig, load_config
 from components.vlens.errors import (
+    ConfigError,
     VlensAuthError,
     VlensError,
     VlensNetworkError,
@@ -27,7 +31,6 @@ from components.vlens.errors import (
 )
 from components.vlens.models import StepResult, UserImages
 
-log = logging.getLogger("vlens.operator")
 T = TypeVar("T")
 
 IMAGES_KEY: Final = "operator.images"  # (lookup, UserImages)
@@ -63,23 +66,30 @@ def valid_transaction_id(text: str) -> str | None:
         return None
 
 
+def upstream_text(label: str, text: str | None) -> None:
+    """Text that came from Vlens, shown as it is: never markdown, never HTML."""
+    if text:
+        st.text(f"{label}: {text}")
+
+
 def explain(exc: VlensError, *, what: str) -> None:
     """Say what went wrong and what to do, by kind of failure (no stack trace)."""
     if isinstance(exc, VlensAuthError):
-        st.error(f"Forbidden or expired: {exc}")
+        st.error("Forbidden or expired.")
         st.caption("If this is about the customer's session, ask them to sign in again and use "
-                   "their new token. Otherwise the app's Vlens account lacks operator rights or "
-                   "its credentials are wrong: check the [vlens] secrets.")
+                   "their new token. Otherwise the operator's Vlens account lacks operator "
+                   "rights or its credentials are wrong: check [operator.vlens] (or [vlens]).")
     elif isinstance(exc, VlensRejectedError) and exc.code in (404, 400, 422):
-        st.warning(f"Not found: Vlens has no {what} for what you entered ({exc}).")
+        st.warning(f"Not found: Vlens has no {what} for what you entered.")
         st.caption("Check the phone number, e-mail or transaction id (the customer's receipt "
                    "lists the transaction id).")
     elif isinstance(exc, VlensNetworkError):
-        st.error(f"Vlens could not be reached: {exc}")
+        st.error("Vlens could not be reached.")
         st.caption("Try again in a minute.")
     else:
-        st.error(f"Vlens could not provide the {what}: {exc}")
-        st.caption("Try again; if it keeps failing, give support the request id shown above.")
+        st.error(f"Vlens could not provide the {what}.")
+        st.caption("Try again; if it keeps failing, give support the request id below.")
+    upstream_text("Details", str(exc))
 
 
 def call(action: Callable[[VlensClient], T], config: VlensConfig, *, what: str) -> T | None:
@@ -97,7 +107,31 @@ def image_names(images: UserImages) -> list[tuple[str, str]]:
             if (name := getattr(images, attr)) is not None]
 
 
-def lookup_section(config: VlensConfig) -> None:
+def belongs_to(images: UserImages, transaction_id: str) -> bool:
+    """True when the customer's listing ties ``transaction_id`` to these images: it names that
+    transaction, or (with no transaction named) every listed file name carries its id."""
+    wanted = transaction_id.lower()
+    if images.transaction_id is not None:
+        return images.transaction_id.strip().lower() == wanted
+    names = [name.lower() for _, name in image_names(images)]
+    return bool(names) and all(wanted in name for name in names)
+
+
+def operator_config(backend: Backend) -> tuple[VlensConfig | None, str | None]:
+    """The Vlens account for this page: ``[operator.vlens]`` when set (least privilege: it
+    only needs the image and link rights), else the app's own; (None, problem) when broken."""
+    section = operator_secrets().get("vlens")
+    if isinstance(section, Mapping) and section:
+        try:
+            return load_config({"vlens": section}, {}), None
+        except ConfigError as exc:
+            return None, f"[operator.vlens]: {exc}"
+    if backend.config is None:
+        return None, f"{backend.problem}. Fix the [vlens] secrets and reload"
+    return backend.config, None
+
+
+def lookup_section(config: VlensConfig, who: str) -> None:
     st.subheader("1. Find a customer's verification images")
     with st.form("operator_lookup"):
         typed = st.text_input("Customer phone (+20…) or e-mail", key="operator_lookup_value")
@@ -112,8 +146,8 @@ def lookup_section(config: VlensConfig) -> None:
             return
         wanted: str = lookup
         found = call(lambda c: c.list_user_images(wanted), config, what="verification images")
-        log.info("operator looked up a customer's images (%s)",
-                 "found" if found is not None and image_names(found) else "none")
+        audit(who, "looked up a customer's images",
+              result="found" if found is not None and image_names(found) else "none")
         if found is None:
             st.session_state.pop(IMAGES_KEY, None)
             return
@@ -123,19 +157,21 @@ def lookup_section(config: VlensConfig) -> None:
         return
     lookup, images = held
     names = image_names(images)
+    st.text(f"Customer: {lookup}")  # typed text: shown as it is
     if not names:
-        st.warning(f"Not found: Vlens holds no verification images for {lookup}.")
+        st.warning("Not found: Vlens holds no verification images for this customer.")
         return
-    st.success(f"{len(names)} image(s) on file for {lookup}: "
+    st.success(f"{len(names)} image(s) on file for this customer: "
                + ", ".join(label for label, _ in names))
-    show_images_section(config, names)
+    show_images_section(config, images, who)
 
 
 def _image_getter(transaction_id: str, file_name: str) -> Callable[[VlensClient], bytes]:
     return lambda client: client.get_step_image(transaction_id, file_name)
 
 
-def show_images_section(config: VlensConfig, names: list[tuple[str, str]]) -> None:
+def show_images_section(config: VlensConfig, images: UserImages, who: str) -> None:
+    names = image_names(images)
     with st.form("operator_show"):
         typed = st.text_input("Transaction id of the verification (from the customer's receipt "
                               "or the verification log line)", key="operator_show_tx")
@@ -145,13 +181,22 @@ def show_images_section(config: VlensConfig, names: list[tuple[str, str]]) -> No
         if transaction_id is None:
             st.error("A transaction id looks like 3f0c8a52-6b1e-4c55-9d0e-2a7f1b9c4d21.")
             return
+        if not belongs_to(images, transaction_id):
+            st.session_state.pop(SHOWN_KEY, None)
+            audit(who, "transaction refused", transaction_id=transaction_id,
+                  reason="not this customer's")
+            st.error("This transaction is not one of this customer's verifications: no images "
+                     "are shown.")
+            st.caption("Check the transaction id on the customer's receipt, or look up the "
+                       "customer it belongs to.")
+            return
         shown: list[tuple[str, bytes]] = []
         for label, name in names:
             image = call(_image_getter(transaction_id, name), config, what=f"{label} image")
             if image is None:
                 return
             shown.append((label, image))
-        log.info("operator viewed %d image(s) of transaction %s", len(shown), transaction_id)
+        audit(who, "viewed images", images=len(shown), transaction_id=transaction_id)
         st.session_state[SHOWN_KEY] = (transaction_id, shown)
     held = st.session_state.get(SHOWN_KEY)
     if held is None:
@@ -167,7 +212,7 @@ def show_images_section(config: VlensConfig, names: list[tuple[str, str]]) -> No
         st.rerun()
 
 
-def link_section(config: VlensConfig) -> None:
+def link_section(config: VlensConfig, who: str) -> None:
     st.subheader("2. Link a key-only transaction to a customer")
     st.caption("For verifications that ran before the customer signed in. Needs the customer's "
                "current access token (from their signed-in session).")
@@ -191,12 +236,12 @@ def link_section(config: VlensConfig) -> None:
         transaction_id, user_token=user_token.strip(), get_extracted_data=extracted),
         config, what="transaction")
     if result is not None:
-        show_link_result(transaction_id, result)
+        show_link_result(transaction_id, result, who)
 
 
-def show_link_result(transaction_id: str, result: StepResult) -> None:
-    log.info("operator linked transaction %s: %s", transaction_id,
-             "refused" if result.failed else "linked")
+def show_link_result(transaction_id: str, result: StepResult, who: str) -> None:
+    audit(who, "linked a transaction", transaction_id=transaction_id,
+          result="refused" if result.failed else "linked")
     if result.error_code is not None:
         info = describe_error(result.error_code)
         if result.error_code in (401, 403):
@@ -206,9 +251,11 @@ def show_link_result(transaction_id: str, result: StepResult) -> None:
                        f"(code {result.error_code}). Check the transaction id.")
         else:
             st.error(f"Vlens refused the link: {info.text()} (code {result.error_code})")
+        upstream_text("Vlens said", result.error_message)
         return
     if result.failed:
-        st.error(f"Vlens refused the link: {result.error_message or 'validation errors'}")
+        st.error("Vlens refused the link.")
+        upstream_text("Vlens said", result.error_message or "validation errors")
         return
     st.success(f"Transaction {transaction_id} is now linked to the customer's account.")
     flags = {
@@ -226,21 +273,22 @@ def main() -> None:
     st.title("Operator review")
     who = require_operator()
     backend = resolve_backend()
-    if backend.config is None:
-        st.error(f"The Vlens settings are incomplete: {backend.problem}. Fix the [vlens] "
-                 "secrets and reload.")
+    config, problem = operator_config(backend)
+    if config is None:
+        st.error("The Vlens settings are incomplete.")
+        st.text(str(problem))
         return
     top = st.columns([4, 1])
-    top[0].caption(f"Signed in ({who})" + (" · Demo mode: Vlens simulator" if backend.demo
-                                            else ""))
+    top[0].text(f"Signed in ({who})" + (" · Demo mode: Vlens simulator" if config.demo
+                                         else ""))
     if top[1].button("Sign out"):
         for key in (IMAGES_KEY, SHOWN_KEY):
             st.session_state.pop(key, None)
-        sign_out()
+        sign_out(who)
         st.rerun()
-    lookup_section(backend.config)
+    lookup_section(config, who)
     st.divider()
-    link_section(backend.config)
+    link_section(config, who)
 
 
 main()

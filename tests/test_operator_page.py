@@ -1,30 +1,40 @@
 """The operator page in AppTest, against the Vlens simulator over real HTTP.
 
 Each test starts its own simulator, runs a real verification through the client (real images
-with a real face), and points the page's ``[vlens]`` secrets at that simulator.
+with a real face), and points the page's ``[vlens]`` secrets at that simulator. Operators sign
+in with individual accounts (salted scrypt hashes made by the app's own code). The client's
+connection (address and handshake headers) is set the way Streamlit's uvicorn server reports it:
+uvicorn believes ``X-Forwarded-For`` from loopback, so a forged header arrives as both the
+header and the "remote address".
 """
 
 from __future__ import annotations
 
-import hashlib
+import logging
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.operator_accounts import hash_password
 from components.ui.operator_auth import THROTTLE
 from components.vlens.client import VlensClient
 from components.vlens.flow import VerificationImages, run_verification
-from components.vlens.simulator import DEMO_OTP, Fault, Scenario, Simulator
+from components.vlens.simulator import DEMO_OTP, Fault, ForcedError, Scenario, Simulator
 from tests import imagery
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "operator.py")
 PASSWORD = "correct horse battery staple 42"
+BOB_PASSWORD = "another long operator password"
+ACCOUNTS = {"alice": hash_password(PASSWORD), "bob": hash_password(BOB_PASSWORD)}
 PHONE = "+201001234567"
 EMAIL = "customer@example.com"
+OTHER_PHONE = "+201009876543"
+HOSTILE = ("![beacon](http://attacker.example/b.png) [click here](http://attacker.example) "
+           "<img src=http://attacker.example/i.png> **bold**")
 
 
 @dataclass
@@ -34,21 +44,41 @@ class Verified:
     user_token: str
 
 
-def verification_images() -> VerificationImages:
+@dataclass
+class Connection:
+    """What the server knows about the browser's connection (see the module doc)."""
+
+    remote_ip: str | None = None
+    forwarded_for: str | None = None
+    cookies: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def headers(self) -> list[tuple[str, str]]:
+        return [("X-Forwarded-For", self.forwarded_for)] if self.forwarded_for else []
+
+    def forged_from_loopback(self, claimed: str) -> None:
+        self.remote_ip, self.forwarded_for = claimed, claimed
+
+    def through_proxy(self, client: str, proxy: str = "10.0.0.2") -> None:
+        self.remote_ip, self.forwarded_for = proxy, client
+
+
+def verification_images(seed: int = 0) -> VerificationImages:
     return VerificationImages(
-        id_front=imagery.jpeg(imagery.card_in_frame(imagery.id_card_front())),
-        id_back=imagery.jpeg(imagery.card_in_frame(imagery.id_card_back(), seed=1)),
-        faces=tuple(imagery.jpeg(imagery.face_frame(seed=s)) for s in (1, 2, 3)),
+        id_front=imagery.jpeg(imagery.card_in_frame(imagery.id_card_front(), seed=seed)),
+        id_back=imagery.jpeg(imagery.card_in_frame(imagery.id_card_back(), seed=seed + 1)),
+        faces=tuple(imagery.jpeg(imagery.face_frame(seed=s + seed)) for s in (1, 2, 3)),
     )
 
 
-def verify_and_register(simulator: Simulator) -> Verified:
+def verify_and_register(simulator: Simulator, phone: str = PHONE, email: str = EMAIL,
+                        seed: int = 0) -> Verified:
     """A finished verification and a registered customer, not yet linked to each other."""
     with VlensClient(simulator.demo_config()) as client:
-        outcome = run_verification(client, verification_images())
+        outcome = run_verification(client, verification_images(seed))
         assert outcome.verified and outcome.transaction_id
-        otp = client.register_step_verify_phone(PHONE)
-        session = client.register(PHONE, email=EMAIL, password="pw-123456",
+        otp = client.register_step_verify_phone(phone)
+        session = client.register(phone, email=email, password="pw-123456",
                                   phone_number_otp=DEMO_OTP,
                                   phone_number_otp_request_id=otp.data["phoneNumberOtpRequestId"])
     return Verified(simulator, outcome.transaction_id, session.access_token)
@@ -67,6 +97,14 @@ def fresh_throttle() -> Iterator[None]:
     THROTTLE.reset()
     yield
     THROTTLE.reset()
+
+
+@pytest.fixture
+def connection(monkeypatch: pytest.MonkeyPatch) -> Connection:
+    """The browser's connection as st.context reports it; tests move it between runs."""
+    current = Connection()
+    monkeypatch.setattr("streamlit.runtime.context._get_client_context", lambda: current)
+    return current
 
 
 @pytest.fixture
@@ -93,8 +131,8 @@ def page(simulator: Simulator, operator: dict[str, Any] | None = None,
     return at.run()
 
 
-def password_page(simulator: Simulator) -> AppTest:
-    return page(simulator, {"password_sha256": hashlib.sha256(PASSWORD.encode()).hexdigest()})
+def accounts_page(simulator: Simulator, **operator: Any) -> AppTest:
+    return page(simulator, {"accounts": ACCOUNTS, **operator})
 
 
 def click(at: AppTest, label: str) -> AppTest:
@@ -102,15 +140,24 @@ def click(at: AppTest, label: str) -> AppTest:
     return at.run()
 
 
-def unlock(at: AppTest, password: str = PASSWORD) -> AppTest:
+def unlock(at: AppTest, password: str = PASSWORD, name: str = "alice") -> AppTest:
+    at.text_input(key="operator_name").input(name)
     at.text_input(key="operator_password").input(password)
-    return click(at, "Unlock")
+    return click(at, "Sign in")
 
 
 def texts(at: AppTest) -> str:
-    parts = [e.value for kind in ("error", "warning", "success", "info", "markdown", "caption")
+    parts = [e.value for kind in ("error", "warning", "success", "info", "markdown", "caption",
+                                  "text")
              for e in getattr(at, kind)]
     return "\n".join(str(p) for p in parts)
+
+
+def markdown_texts(at: AppTest) -> str:
+    """Everything Streamlit renders as markdown (alerts, captions, markdown)."""
+    return "\n".join(str(e.value) for kind in ("error", "warning", "success", "info",
+                                               "markdown", "caption")
+                     for e in getattr(at, kind))
 
 
 def lookup_form_shown(at: AppTest) -> bool:
@@ -125,42 +172,173 @@ def test_refused_when_no_operator_secret_is_configured(verified: Verified) -> No
     at = page(verified.simulator)
     assert not at.exception
     assert "locked" in texts(at)
-    assert "password_sha256" in texts(at)
+    assert "[operator.accounts]" in texts(at)
     assert not lookup_form_shown(at)
     assert not any(t.key == "operator_password" for t in at.text_input)
 
 
-def test_refused_with_a_malformed_hash(verified: Verified) -> None:
-    at = page(verified.simulator, {"password_sha256": PASSWORD})  # the password, not its hash
-    assert "not a 64-digit hex SHA-256" in texts(at)
-    assert not lookup_form_shown(at)
+def test_a_shared_password_hash_is_no_longer_accepted(verified: Verified) -> None:
+    at = page(verified.simulator, {"password_sha256": "ab" * 32})
+    assert "locked" in texts(at)
+    assert "no longer accepted" in texts(at)
+    assert not any(t.key == "operator_password" for t in at.text_input)
 
 
-def test_wrong_password_is_refused_and_repeated_failures_lock_the_form(
+def test_a_malformed_account_hash_is_reported_and_that_account_cannot_sign_in(
         verified: Verified) -> None:
-    at = password_page(verified.simulator)
+    at = page(verified.simulator, {"accounts": {"alice": ACCOUNTS["alice"], "eve": PASSWORD}})
+    assert "not a scrypt" in texts(at)
+    at = unlock(at, PASSWORD, name="eve")
+    assert "Wrong operator name or password" in texts(at)
     assert not lookup_form_shown(at)
+
+
+def test_wrong_passwords_pause_that_account_from_that_address_only(
+        verified: Verified, connection: Connection) -> None:
+    connection.remote_ip = "198.51.100.20"
+    at = accounts_page(verified.simulator)
     at = unlock(at, "wrong password")
-    assert "Wrong password" in texts(at)
+    assert "Wrong operator name or password" in texts(at)
     assert not lookup_form_shown(at)
     for _ in range(4):
         at = unlock(at, "still wrong")
-    assert "Too many wrong passwords" in texts(at)
-    assert not any(t.key == "operator_password" for t in at.text_input)
+    at = unlock(at)  # the right password, too late
+    assert "Too many failed sign-ins" in texts(at)
     assert not lookup_form_shown(at)
-    # A reload (a new browser session from the same address) does not reset the count.
-    again = password_page(verified.simulator)
-    assert "Too many wrong passwords" in texts(again)
-    assert not any(t.key == "operator_password" for t in again.text_input)
+    # A reload (a new browser session from the same address) does not reset the count ...
+    again = unlock(accounts_page(verified.simulator))
+    assert "Too many failed sign-ins" in texts(again)
+    # ... but another operator at the same address, and alice elsewhere, are not paused.
+    assert lookup_form_shown(unlock(accounts_page(verified.simulator), BOB_PASSWORD, "bob"))
+    connection.remote_ip = "198.51.100.21"
+    assert lookup_form_shown(unlock(accounts_page(verified.simulator)))
+
+
+def test_a_forged_forwarded_header_gets_no_fresh_tries(
+        verified: Verified, connection: Connection) -> None:
+    connection.forged_from_loopback("203.0.113.5")
+    at = accounts_page(verified.simulator)
+    for _ in range(5):
+        at = unlock(at, "guess")
+    connection.forged_from_loopback("203.0.113.6")
+    at = unlock(accounts_page(verified.simulator), "another guess")
+    assert "Too many failed sign-ins" in texts(at)
+
+
+def test_behind_a_trusted_proxy_the_address_it_saw_counts(
+        verified: Verified, connection: Connection) -> None:
+    connection.through_proxy("198.51.100.1")
+    at = accounts_page(verified.simulator, trusted_proxy_hops=1)
+    for _ in range(5):
+        at = unlock(at, "guess")
+    # The client prepends a forged address; the proxy appends the one it saw.
+    connection.through_proxy("203.0.113.77, 198.51.100.1")
+    at = unlock(accounts_page(verified.simulator, trusted_proxy_hops=1))
+    assert "Too many failed sign-ins" in texts(at)
+    connection.through_proxy("198.51.100.2")  # a colleague behind the same ingress
+    assert lookup_form_shown(unlock(accounts_page(verified.simulator, trusted_proxy_hops=1)))
+
+
+def test_twenty_wrong_passwords_from_rotating_addresses_do_not_lock_the_operator_out(
+        verified: Verified, connection: Connection) -> None:
+    connection.through_proxy("198.51.100.7")  # alice's usual address
+    at = unlock(accounts_page(verified.simulator, trusted_proxy_hops=1))
+    assert lookup_form_shown(at)
+    click(at, "Sign out")
+    for n in range(20):
+        connection.through_proxy(f"203.0.113.{n + 1}")
+        at = unlock(accounts_page(verified.simulator, trusted_proxy_hops=1), f"guess {n}")
+        assert "Wrong operator name or password" in texts(at)
+    # The guesser is slowed: a further new address must wait ...
+    connection.through_proxy("203.0.113.200")
+    at = unlock(accounts_page(verified.simulator, trusted_proxy_hops=1), "guess 21")
+    assert "Too many failed sign-ins" in texts(at)
+    # ... while alice, at the address she signed in from before, gets straight in.
+    connection.through_proxy("198.51.100.7")
+    at = unlock(accounts_page(verified.simulator, trusted_proxy_hops=1))
+    assert lookup_form_shown(at)
+    assert "Signed in (alice)" in texts(at)
+
+
+def test_the_audit_log_names_the_operator_and_no_customer(
+        verified: Verified, caplog: pytest.LogCaptureFixture) -> None:
+    link(verified)
+    caplog.set_level(logging.INFO, logger="vlens.operator")
+    at = unlock(accounts_page(verified.simulator), "wrong password", name="bob")
+    at = unlock(at)
+    at.text_input(key="operator_lookup_value").input(PHONE)
+    at = click(at, "Find images")
+    at.text_input(key="operator_show_tx").input(verified.transaction_id)
+    at = click(at, "Show images")
+    click(at, "Sign out")
+    audit = [(r.event_fields["operator"], r.event_fields["action"])  # type: ignore[attr-defined]
+             for r in caplog.records if r.name == "vlens.operator"]
+    assert audit == [("bob", "sign-in refused"), ("alice", "signed in"),
+                     ("alice", "looked up a customer's images"), ("alice", "viewed images"),
+                     ("alice", "signed out")]
+    logged = caplog.text
+    assert PHONE not in logged and EMAIL not in logged and PASSWORD not in logged
+    assert verified.transaction_id in logged
+
+
+def test_a_transaction_of_another_customer_is_not_shown(verified: Verified) -> None:
+    link(verified)  # customer A
+    other = verify_and_register(verified.simulator, OTHER_PHONE, "x@example.com", seed=10)
+    link(other)  # customer X
+    at = unlock(accounts_page(verified.simulator))
+    at.text_input(key="operator_lookup_value").input(OTHER_PHONE)
+    at = click(at, "Find images")
+    assert "6 image(s) on file for this customer" in texts(at)
+    at.text_input(key="operator_show_tx").input(verified.transaction_id)  # A's transaction
+    at = click(at, "Show images")
+    assert "not one of this customer's verifications" in texts(at)
+    assert image_count(at) == 0
+    assert verified.simulator.requests_to("GetStepImage") == []
+    at.text_input(key="operator_show_tx").input(other.transaction_id)
+    at = click(at, "Show images")
+    assert image_count(at) == 6
+
+
+def test_hostile_vlens_text_is_shown_as_plain_text(verified: Verified) -> None:
+    scenario = Scenario(forced_errors={"link": ForcedError(code=1050, message=HOSTILE)})
+    with Simulator(scenario) as simulator:
+        hostile = verify_and_register(simulator)
+        at = unlock(accounts_page(simulator))
+        at.text_input(key="operator_link_tx").input(hostile.transaction_id)
+        at.text_input(key="operator_link_token").input(hostile.user_token)
+        at = click(at, "Link transaction")
+    assert not at.exception
+    shown_as_text = "\n".join(str(e.value) for e in at.text)
+    assert "![beacon](http://attacker.example/b.png)" in shown_as_text
+    assert "attacker.example" not in markdown_texts(at)
+
+
+def test_the_operator_vlens_account_is_used_when_configured(verified: Verified) -> None:
+    link(verified)
+    at = AppTest.from_file(PAGE, default_timeout=30)
+    at.secrets["vlens"] = {**vlens_secrets(verified.simulator),
+                           "base_url": "http://127.0.0.1:9"}  # the customers' account: unused
+    at.secrets["operator"] = {"accounts": ACCOUNTS, "vlens": vlens_secrets(verified.simulator)}
+    at = unlock(at.run())
+    at.text_input(key="operator_lookup_value").input(PHONE)
+    at = click(at, "Find images")
+    assert "6 image(s) on file for this customer" in texts(at)
+    broken = AppTest.from_file(PAGE, default_timeout=30)
+    broken.secrets["vlens"] = vlens_secrets(verified.simulator)
+    broken.secrets["operator"] = {"accounts": ACCOUNTS, "vlens": {"base_url": "https://x"}}
+    broken = unlock(broken.run())
+    assert "[operator.vlens]" in texts(broken)
+    assert not lookup_form_shown(broken)
 
 
 def test_lookup_by_phone_shows_every_image_of_the_transaction(verified: Verified) -> None:
     link(verified)
-    at = unlock(password_page(verified.simulator))
+    at = unlock(accounts_page(verified.simulator))
     assert lookup_form_shown(at)
     at.text_input(key="operator_lookup_value").input("010 0123 4567")  # local form -> +20
     at = click(at, "Find images")
-    assert "6 image(s) on file for +201001234567" in texts(at)
+    assert "6 image(s) on file for this customer" in texts(at)
+    assert "Customer: +201001234567" in texts(at)
     at.text_input(key="operator_show_tx").input(verified.transaction_id)
     at = click(at, "Show images")
     assert not at.exception
@@ -173,7 +351,7 @@ def test_lookup_by_phone_shows_every_image_of_the_transaction(verified: Verified
 
 def test_unknown_customer_and_unknown_transaction_say_not_found(verified: Verified) -> None:
     link(verified)
-    at = unlock(password_page(verified.simulator))
+    at = unlock(accounts_page(verified.simulator))
     at.text_input(key="operator_lookup_value").input("nobody@example.com")
     at = click(at, "Find images")
     assert "Not found" in texts(at)
@@ -182,12 +360,12 @@ def test_unknown_customer_and_unknown_transaction_say_not_found(verified: Verifi
     at = click(at, "Find images")
     at.text_input(key="operator_show_tx").input("00000000-0000-4000-8000-000000000000")
     at = click(at, "Show images")
-    assert "Not found" in texts(at)
+    assert "not one of this customer's verifications" in texts(at)
     assert image_count(at) == 0
 
 
 def test_invalid_inputs_are_explained_without_calling_vlens(verified: Verified) -> None:
-    at = unlock(password_page(verified.simulator))
+    at = unlock(accounts_page(verified.simulator))
     before = len(verified.simulator.requests)
     at.text_input(key="operator_lookup_value").input("12345")
     at = click(at, "Find images")
@@ -196,7 +374,7 @@ def test_invalid_inputs_are_explained_without_calling_vlens(verified: Verified) 
 
 
 def test_linking_a_transaction_then_finding_it_by_email(verified: Verified) -> None:
-    at = unlock(password_page(verified.simulator))
+    at = unlock(accounts_page(verified.simulator))
     at.text_input(key="operator_lookup_value").input(EMAIL)
     at = click(at, "Find images")
     assert "Not found" in texts(at)  # nothing linked to this customer yet
@@ -206,11 +384,11 @@ def test_linking_a_transaction_then_finding_it_by_email(verified: Verified) -> N
     assert f"Transaction {verified.transaction_id} is now linked" in texts(at)
     assert verified.user_token not in texts(at)
     at = click(at, "Find images")
-    assert "6 image(s) on file for customer@example.com" in texts(at)
+    assert "6 image(s) on file for this customer" in texts(at)
 
 
 def test_link_with_an_expired_or_foreign_customer_token_is_refused(verified: Verified) -> None:
-    at = unlock(password_page(verified.simulator))
+    at = unlock(accounts_page(verified.simulator))
     at.text_input(key="operator_link_tx").input(verified.transaction_id)
     at.text_input(key="operator_link_token").input("expired-or-forged-token")
     at = click(at, "Link transaction")
@@ -222,7 +400,7 @@ def test_link_with_an_expired_or_foreign_customer_token_is_refused(verified: Ver
 def test_service_account_without_operator_rights_is_reported_as_forbidden() -> None:
     scenario = Scenario(faults=(Fault(path="GetUserDigitalIdentityImages", status=403, times=2),))
     with Simulator(scenario) as simulator:
-        at = unlock(password_page(simulator))
+        at = unlock(accounts_page(simulator))
         at.text_input(key="operator_lookup_value").input(PHONE)
         at = click(at, "Find images")
     assert "Forbidden or expired" in texts(at)
@@ -256,7 +434,7 @@ def test_single_sign_on_admits_only_listed_operators(verified: Verified) -> None
 
 def test_sign_out_locks_the_page_and_forgets_what_was_shown(verified: Verified) -> None:
     link(verified)
-    at = unlock(password_page(verified.simulator))
+    at = unlock(accounts_page(verified.simulator))
     at.text_input(key="operator_lookup_value").input(PHONE)
     at = click(at, "Find images")
     assert "6 image(s) on file" in texts(at)

@@ -1,87 +1,114 @@
-"""Who may open the operator page.
+"""Who may open the operator page: individual operators, never a shared password.
 
 Two ways in, read from secrets:
-- ``[operator] password_sha256``: the SHA-256 (hex) of the operator password. The typed password
-  is hashed and compared with ``hmac.compare_digest``; after ``MAX_FAILURES`` wrong tries from
-  one client address (or 20 from all addresses) within ``LOCKOUT_S`` seconds, the form rests;
-  the count lives in the server process, so reloading the page does not reset it.
-- an OIDC ``[auth]`` section (Streamlit's ``st.login``) together with ``[operator] allowed_emails``:
-  only those addresses get in. Sign-in alone is not enough: an identity provider vouches for
-  who someone is, not for whether they are staff.
-Nothing configured means nobody gets in. The unlock lives in the browser session only.
+- OIDC (recommended): Streamlit's ``[auth]`` section (``st.login``) together with ``[operator]
+  allowed_emails``. Sign-in alone is not enough: an identity provider vouches for who someone
+  is, not for whether they are staff. Throttling and second factors are the provider's.
+- ``[operator.accounts]``: one entry per operator, ``name = "scrypt$…"`` (made with
+  ``vlens-verify operator-hash``). Failures are throttled per account and client address, with
+  ceilings that slow a guesser rotating addresses but never lock an operator out at an address
+  they signed in from before (components/ui/sign_in_throttle.py); the address comes from
+  forwarded headers only as far as ``[operator] trusted_proxy_hops`` says
+  (components/ui/client_address.py).
+Nothing configured means nobody gets in; a shared ``password_sha256`` is refused with a message.
+The unlock lives in the browser session only; every sign-in, refusal and action is logged with
+the operator's name (components/ui/operator_audit.py).
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import logging
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, Final
 
 import streamlit as st
 
+from components.operator_accounts import (
+    HashFormatError,
+    PasswordHash,
+    burn_time_like_a_check,
+    parse_hash,
+    password_matches,
+)
+from components.ui.client_address import client_address
+from components.ui.operator_audit import audit
 from components.ui.sign_in_throttle import SignInThrottle
 
 SECTION: Final = "operator"
 UNLOCKED_KEY: Final = "operator.unlocked_as"
-WRONG_KEY: Final = "operator.wrong_password"
-MAX_FAILURES: Final = 5
-LOCKOUT_S: Final = 60.0
+REFUSED_KEY: Final = "operator.refused"
+UNKNOWN_ACCOUNT: Final = "*unknown*"  # all unknown names share one throttle bucket
+MAX_NAME_CHARS: Final = 64
+MAX_PROXY_HOPS: Final = 5
+_NAME = re.compile(r"[a-z0-9][a-z0-9._@-]{0,63}")
 
-_SHA256_HEX = re.compile(r"[0-9a-f]{64}")
-THROTTLE: Final = SignInThrottle(per_client=MAX_FAILURES, overall=4 * MAX_FAILURES,
-                                 window_s=LOCKOUT_S)
-log = logging.getLogger("vlens.operator")
+THROTTLE: Final = SignInThrottle()
 
 
 class AuthMode(StrEnum):
-    PASSWORD = "password"
+    ACCOUNTS = "accounts"
     OIDC = "oidc"
     NONE = "none"
 
 
 @dataclass(frozen=True)
 class OperatorAccess:
-    """The operator settings from secrets, without any secret value in ``repr``."""
+    """The operator settings from secrets, without any hash in ``repr``."""
 
     mode: AuthMode
-    password_sha256: str | None = None
+    accounts: Mapping[str, PasswordHash] = field(default_factory=dict, repr=False)
     allowed_emails: frozenset[str] = frozenset()
+    trusted_proxy_hops: int = 0
     problem: str | None = None  # a configuration mistake to show (names keys, never values)
 
-    def __repr__(self) -> str:
-        return f"OperatorAccess(mode={self.mode.value}, emails={len(self.allowed_emails)})"
+
+def normalise_name(text: str) -> str:
+    return text.strip().lower()[:MAX_NAME_CHARS + 1]
 
 
 def operator_access(secrets: Mapping[str, Any] | None) -> OperatorAccess:
     """How the page is protected, from ``[operator]`` and ``[auth]``; OIDC wins when both exist."""
     section = _section(secrets, SECTION)
+    problems: list[str] = []
+    hops = _proxy_hops(section.get("trusted_proxy_hops", 0), problems)
+    if "password_sha256" in section:
+        problems.append("[operator] password_sha256 (one shared password) is no longer "
+                        "accepted: give each operator an account in [operator.accounts]")
     emails = frozenset(str(e).strip().lower() for e in section.get("allowed_emails", ()) or ()
                        if str(e).strip())
     if _section(secrets, "auth"):
-        problem = None if emails else "[operator] allowed_emails lists nobody"
-        return OperatorAccess(AuthMode.OIDC, allowed_emails=emails, problem=problem)
-    expected = str(section.get("password_sha256", "") or "").strip().lower()
-    if not expected:
-        return OperatorAccess(AuthMode.NONE)
-    if not _SHA256_HEX.fullmatch(expected):
-        return OperatorAccess(AuthMode.NONE,
-                              problem="[operator] password_sha256 is not a 64-digit hex SHA-256")
-    return OperatorAccess(AuthMode.PASSWORD, password_sha256=expected)
-
-
-def password_matches(candidate: str, expected_sha256: str) -> bool:
-    """Constant-time comparison of the candidate's SHA-256 with the configured one."""
-    digest = hashlib.sha256(candidate.encode("utf-8")).hexdigest()
-    return hmac.compare_digest(digest.encode("ascii"), expected_sha256.strip().lower().encode())
+        if not emails:
+            problems.append("[operator] allowed_emails lists nobody")
+        return OperatorAccess(AuthMode.OIDC, allowed_emails=emails, trusted_proxy_hops=hops,
+                              problem="; ".join(problems) or None)
+    accounts: dict[str, PasswordHash] = {}
+    for raw_name, encoded in _section(section, "accounts").items():
+        name = normalise_name(str(raw_name))
+        if not _NAME.fullmatch(name):
+            problems.append("an [operator.accounts] name is not 1-64 letters, digits or ._@-")
+            continue
+        try:
+            accounts[name] = parse_hash(str(encoded))
+        except HashFormatError as exc:
+            problems.append(f"an [operator.accounts] entry is {exc} (make one with "
+                            "vlens-verify operator-hash)")
+    mode = AuthMode.ACCOUNTS if accounts else AuthMode.NONE
+    return OperatorAccess(mode, accounts=accounts, trusted_proxy_hops=hops,
+                          problem="; ".join(problems) or None)
 
 
 def email_allowed(email: str | None, allowed: frozenset[str]) -> bool:
     return bool(email) and str(email).strip().lower() in allowed
+
+
+def _proxy_hops(raw: Any, problems: list[str]) -> int:
+    if isinstance(raw, int) and not isinstance(raw, bool) and 0 <= raw <= MAX_PROXY_HOPS:
+        return raw
+    problems.append(f"[operator] trusted_proxy_hops must be a whole number 0-{MAX_PROXY_HOPS}; "
+                    "no forwarded header is believed")
+    return 0
 
 
 def _section(secrets: Mapping[str, Any] | None, name: str) -> Mapping[str, Any]:
@@ -98,18 +125,31 @@ def _secrets() -> Mapping[str, Any] | None:
     return st.secrets if st.secrets.load_if_toml_exists() else None
 
 
+def operator_secrets() -> Mapping[str, Any]:
+    """The ``[operator]`` section (for other operator settings such as ``[operator.vlens]``)."""
+    return _section(_secrets(), SECTION)
+
+
+def current_client(hops: int) -> str:
+    """This browser's address as far as it can be trusted (components/ui/client_address.py)."""
+    address = st.context.ip_address  # not a str under AppTest's mock
+    headers = st.context.headers
+    pairs = [(name, value) for name in headers for value in headers.get_all(name)]
+    return client_address(address if isinstance(address, str) else None, pairs, hops)
+
+
 def require_operator() -> str:
     """Render the sign-in step and stop the page unless an operator is signed in.
 
-    Returns who is signed in ("password" or the operator's e-mail) for audit lines.
+    Returns who is signed in (account name or OIDC e-mail) for the audit log.
     """
     access = operator_access(_secrets())
     unlocked = st.session_state.get(UNLOCKED_KEY)
-    if access.mode is AuthMode.PASSWORD and unlocked == "password":
-        return "password"
+    if access.mode is AuthMode.ACCOUNTS and unlocked in access.accounts:
+        return str(unlocked)
     if access.mode is AuthMode.OIDC:
         return _require_oidc(access)
-    if access.mode is AuthMode.PASSWORD:
+    if access.mode is AuthMode.ACCOUNTS:
         _password_form(access)
     else:
         _refuse_unconfigured(access)
@@ -117,9 +157,10 @@ def require_operator() -> str:
     raise AssertionError("unreachable")  # st.stop() ends the script run
 
 
-def sign_out() -> None:
+def sign_out(who: str) -> None:
     """Lock the page again for this browser session (and end the SSO login, if any)."""
     st.session_state.pop(UNLOCKED_KEY, None)
+    audit(who, "signed out")
     if operator_access(_secrets()).mode is AuthMode.OIDC and st.user.get("is_logged_in"):
         st.logout()
 
@@ -129,37 +170,49 @@ def _refuse_unconfigured(access: OperatorAccess) -> None:
     if access.problem:
         st.warning(f"Configuration problem: {access.problem}.")
     st.markdown(
-        "Ask whoever runs this deployment to add an `[operator] password_sha256` to the app's "
-        "secrets, or an OIDC `[auth]` section with `[operator] allowed_emails`. "
+        "Ask whoever runs this deployment to set up single sign-on (an OIDC `[auth]` section "
+        "with `[operator] allowed_emails`) or give each operator an account in "
+        "`[operator.accounts]` (`vlens-verify operator-hash` makes the entry). "
         "See docs/deployment.md, \"Operator review page\"."
     )
 
 
 def _password_form(access: OperatorAccess) -> None:
-    assert access.password_sha256 is not None
-    address = st.context.ip_address  # None on localhost; not a str under AppTest's mock
-    client = address if isinstance(address, str) and address else "unknown"
     st.subheader("Operator sign-in")
-    wait = THROTTLE.wait_s(client)
-    if wait > 0:
-        st.error(f"Too many wrong passwords. Try again in {max(round(wait), 1)} seconds.")
-        return
-    if st.session_state.pop(WRONG_KEY, False):
-        st.error("Wrong password. Check it and try again.")
+    if access.problem:
+        st.warning(f"Configuration problem: {access.problem}.")
+    refused = st.session_state.pop(REFUSED_KEY, None)
+    if refused:
+        st.error(refused)
     with st.form("operator_login", clear_on_submit=True):
-        candidate = st.text_input("Operator password", type="password", key="operator_password")
-        submitted = st.form_submit_button("Unlock", type="primary")
+        typed_name = st.text_input("Operator name", key="operator_name")
+        candidate = st.text_input("Password", type="password", key="operator_password")
+        submitted = st.form_submit_button("Sign in", type="primary")
     if not submitted:
-        st.info("This page is for staff. Enter the operator password to continue.")
+        st.info("This page is for staff. Sign in with your own operator account.")
         return
-    if password_matches(candidate or "", access.password_sha256):
-        st.session_state[UNLOCKED_KEY] = "password"
-        THROTTLE.succeeded(client)
-        log.info("operator unlocked the review page (password)")
+    name = normalise_name(typed_name or "")
+    account = name if name in access.accounts else UNKNOWN_ACCOUNT
+    client = current_client(access.trusted_proxy_hops)
+    wait = THROTTLE.wait_s(account, client)
+    if wait > 0:
+        audit(account, "sign-in paused", client=client, wait_s=round(wait))
+        st.session_state[REFUSED_KEY] = (
+            f"Too many failed sign-ins. Try again in {max(round(wait), 1)} seconds.")
+        st.rerun()
+    stored = access.accounts.get(account)
+    if stored is not None and password_matches(candidate or "", stored):
+        st.session_state[UNLOCKED_KEY] = account
+        THROTTLE.succeeded(account, client)
+        audit(account, "signed in", method="password", client=client)
     else:
-        failures = THROTTLE.failed(client)
-        st.session_state[WRONG_KEY] = True
-        log.warning("operator sign-in refused: wrong password (%d in a row)", failures)
+        if stored is None:
+            burn_time_like_a_check(candidate or "")
+        failures = THROTTLE.failed(account, client)
+        # An unknown name is not logged as typed: it may be a password typed into the wrong box.
+        audit(account if stored is not None else UNKNOWN_ACCOUNT, "sign-in refused",
+              client=client, failures=failures)
+        st.session_state[REFUSED_KEY] = "Wrong operator name or password. Check both and try again."
     st.rerun()
 
 
@@ -171,9 +224,9 @@ def _require_oidc(access: OperatorAccess) -> str:
             st.login()
         st.stop()
     email = st.user.get("email")
-    if access.problem or not email_allowed(email if isinstance(email, str) else None,
-                                           access.allowed_emails):
-        log.warning("operator sign-in refused: account not in [operator] allowed_emails")
+    if not email_allowed(email if isinstance(email, str) else None, access.allowed_emails):
+        audit(str(email or "?"), "sign-in refused", method="oidc",
+              reason="not in [operator] allowed_emails")
         st.error("Your account may not open the operator page. Ask an administrator to add "
                  "it to the allowed operators, or sign out and use another account.")
         if access.problem:
@@ -181,4 +234,7 @@ def _require_oidc(access: OperatorAccess) -> str:
         if st.button("Sign out"):
             st.logout()
         st.stop()
+    if st.session_state.get(UNLOCKED_KEY) != email:
+        st.session_state[UNLOCKED_KEY] = email
+        audit(str(email), "signed in", method="oidc")
     return str(email)

@@ -1,74 +1,102 @@
-"""Process-wide pause after repeated wrong passwords (no Streamlit import; clock injectable).
+"""Process-wide pause after wrong passwords, built so that nobody can lock others out.
 
-Counting failures in the browser session alone would let anyone reset the count by reloading the
-page, so failures are counted per client address for the whole server process, with a ceiling
-across all addresses that stops a guesser who rotates addresses.
+No Streamlit import; clock injectable. Counting failures in the browser session alone would let
+anyone reset the count by reloading the page, so they are counted for the whole process, three
+ways (all within ``window_s``):
+
+1. per account *and* client address (``per_pair``): one guesser at one address is stopped
+   without touching anyone else, including the same account elsewhere;
+2. per account over all addresses (``per_account``) and over all accounts (``overall``): a
+   guesser rotating addresses gets at most this many tries per window. These ceilings are not
+   applied to an address that signed in to that account successfully before (``remember_good_s``),
+   so the real operator at their usual address is never kept out by someone else's failures;
+   from a new address during an attack they are slowed like everyone else (until the window
+   frees), never locked for longer.
+
+An address is only meaningful when it cannot be forged: see components/ui/client_address.py.
 """
 
 from __future__ import annotations
 
 import threading
 import time
-from collections import defaultdict, deque
-from collections.abc import Callable
+from collections import OrderedDict, defaultdict, deque
+from collections.abc import Callable, Hashable
 
 
 class SignInThrottle:
-    """At most ``per_client`` failures per client and ``overall`` in all per ``window_s``."""
+    """Failure counting per (account, client), per account and overall; see the module doc."""
 
     def __init__(
         self,
-        per_client: int = 5,
-        overall: int = 20,
-        window_s: float = 60.0,
+        per_pair: int = 5,
+        per_account: int = 20,
+        overall: int = 100,
+        window_s: float = 300.0,
+        remember_good_s: float = 30 * 86400.0,
+        max_remembered: int = 10_000,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        self.per_client = per_client
+        self.per_pair = per_pair
+        self.per_account = per_account
         self.overall = overall
         self.window_s = window_s
+        self.remember_good_s = remember_good_s
+        self.max_remembered = max_remembered
         self._clock = clock
         self._lock = threading.Lock()
-        self._by_client: defaultdict[str, deque[float]] = defaultdict(deque)
-        self._all: deque[float] = deque()
+        self._failures: defaultdict[Hashable, deque[float]] = defaultdict(deque)
+        self._good: OrderedDict[tuple[str, str], float] = OrderedDict()
 
-    def wait_s(self, client: str) -> float:
-        """Seconds ``client`` must wait before trying again (0 when it may try now)."""
+    def wait_s(self, account: str, client: str) -> float:
+        """Seconds before ``client`` may try ``account`` again (0: it may try now)."""
         with self._lock:
             now = self._clock()
             self._forget_old(now)
-            waits = [0.0]
-            mine = self._by_client.get(client)
-            if mine is not None and len(mine) >= self.per_client:
-                waits.append(mine[-self.per_client] + self.window_s - now)
-            if len(self._all) >= self.overall:
-                waits.append(self._all[-self.overall] + self.window_s - now)
+            waits = [0.0, self._wait(("pair", account, client), self.per_pair, now)]
+            if not self._known_good(account, client, now):
+                waits.append(self._wait(("account", account), self.per_account, now))
+                waits.append(self._wait("all", self.overall, now))
             return max(waits)
 
-    def failed(self, client: str) -> int:
-        """Record a wrong password; returns the client's failures inside the window."""
+    def failed(self, account: str, client: str) -> int:
+        """Record a wrong password; returns this pair's failures inside the window."""
         with self._lock:
             now = self._clock()
             self._forget_old(now)
-            self._by_client[client].append(now)
-            self._all.append(now)
-            return len(self._by_client[client])
+            for key in (("pair", account, client), ("account", account), "all"):
+                self._failures[key].append(now)
+            return len(self._failures[("pair", account, client)])
 
-    def succeeded(self, client: str) -> None:
+    def succeeded(self, account: str, client: str) -> None:
+        """Clear this pair's failures and remember the address as good for the account."""
         with self._lock:
-            self._by_client.pop(client, None)
+            self._failures.pop(("pair", account, client), None)
+            self._good.pop((account, client), None)
+            self._good[(account, client)] = self._clock()
+            while len(self._good) > self.max_remembered:
+                self._good.popitem(last=False)
 
     def reset(self) -> None:
         with self._lock:
-            self._by_client.clear()
-            self._all.clear()
+            self._failures.clear()
+            self._good.clear()
+
+    def _wait(self, key: Hashable, limit: int, now: float) -> float:
+        times = self._failures.get(key)
+        if times is None or len(times) < limit:
+            return 0.0
+        return times[-limit] + self.window_s - now
+
+    def _known_good(self, account: str, client: str, now: float) -> bool:
+        since = self._good.get((account, client))
+        return since is not None and now - since < self.remember_good_s
 
     def _forget_old(self, now: float) -> None:
         cutoff = now - self.window_s
-        while self._all and self._all[0] <= cutoff:
-            self._all.popleft()
-        for client in list(self._by_client):
-            times = self._by_client[client]
+        for key in list(self._failures):
+            times = self._failures[key]
             while times and times[0] <= cutoff:
                 times.popleft()
             if not times:
-                del self._by_client[client]
+                del self._failures[key]

@@ -334,6 +334,7 @@ class UserImages:
     liveness_face02_image: str | None
     liveness_face03_image: str | None
     raw: dict[str, Any] = field(repr=False)
+    transaction_id: str | None = None  # when the answer names the verification they belong to
 
     @classmethod
     def parse(cls, data: Any, raw: dict[str, Any]) -> UserImages:
@@ -348,6 +349,7 @@ class UserImages:
             liveness_face02_image=name("livenessFace02Image"),
             liveness_face03_image=name("livenessFace03Image"),
             raw=raw,
+            transaction_id=name("transactionId"),
         )
 
 

@@ -1,7 +1,7 @@
 """No secret reaches the browser: everything it receives during a real verification is searched.
 
 The app runs as a real server configured like production (``VLENS_*`` variables with random
-credentials, an operator password hash) against a simulator this test starts. Chromium goes
+credentials, an operator account's scrypt hash) against a simulator this test starts. Chromium goes
 through the whole flow with its fake camera, then opens the operator page and unlocks it. Every
 websocket message the browser receives, and the HTML of the page and of every frame at each
 stage, is searched for the API key, the service password, every token the simulator issued and
@@ -12,7 +12,6 @@ the demo customer's name and ID number.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +19,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, WebSocket, expect
 
+from components.operator_accounts import hash_password
 from components.vlens.simulator import Scenario, Simulator
 from tests.browser.camera import WebrtcCamera
 from tests.browser.conftest import APP, ARTIFACTS, LaunchBrowser
@@ -86,11 +86,10 @@ def simulator() -> Iterator[Simulator]:
 
 @pytest.fixture
 def configured_app(simulator: Simulator, tmp_path: Path) -> Iterator[tuple[StreamlitServer, str]]:
-    """The app with real-looking secrets: VLENS_* variables and an operator password hash."""
+    """The app with real-looking secrets: VLENS_* variables and an operator account."""
     operator_password = f"op-{secrets.token_hex(16)}"
     secrets_file = tmp_path / "secrets.toml"
-    digest = hashlib.sha256(operator_password.encode()).hexdigest()
-    secrets_file.write_text(f'[operator]\npassword_sha256 = "{digest}"\n')
+    secrets_file.write_text(f'[operator.accounts]\nalice = "{hash_password(operator_password)}"\n')
     config = simulator.demo_config()
     server = StreamlitServer(
         script=APP,
@@ -138,9 +137,10 @@ def verify_through_the_browser(page: Page, received: Received, url: str) -> None
 def unlock_operator_page(page: Page, received: Received, url: str, password: str) -> None:
     page.goto(f"{url}/operator")
     wait_for_heading(page, "Operator review")
-    page.get_by_label("Operator password").fill(password)
-    page.get_by_role("button", name="Unlock").click()
-    expect(page.get_by_text("Signed in (password)")).to_be_visible(timeout=30_000)
+    page.get_by_label("Operator name").fill("alice")
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("Signed in (alice)")).to_be_visible(timeout=30_000)
     received.snapshot()
 
 

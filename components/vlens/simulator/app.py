@@ -309,8 +309,11 @@ class _Simulator:
         keys = {"idFrontImage": "id_front", "idBackImage": "id_back",
                 "livenessImage": "liveness", "livenessFace01Image": "face_1",
                 "livenessFace02Image": "face_2", "livenessFace03Image": "face_3"}
-        return envelope({key: _file_name(kind, tx.images[kind]) if kind in tx.images else None
-                         for key, kind in keys.items()})
+        names = {key: _file_name(kind, tx.images[kind]) if kind in tx.images else None
+                 for key, kind in keys.items()}
+        # Which verification the images belong to (the operator page checks a typed
+        # transaction id against it before fetching images).
+        return envelope({**names, "transactionId": tx.id})
 
     async def step_image(self, call: Call) -> Response:
         query = call.request.query_params

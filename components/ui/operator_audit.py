@@ -1,0 +1,26 @@
+"""The operator audit trail: one log line per sign-in, refusal and action, naming the operator.
+
+Lines go to the ``vlens.operator`` logger; with JSON logs the fields (``event``, ``operator``,
+``action`` and the action's details) are separate keys. Never a customer's phone number,
+e-mail, name or image: lookups are logged as "found"/"none" and transactions by id.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Final
+
+from components.observability.logsetup import EVENT_ATTR
+
+log = logging.getLogger("vlens.operator")
+EVENT: Final = "operator_audit"
+_WARNINGS: Final = frozenset({"sign-in refused", "sign-in paused", "transaction refused"})
+
+
+def audit(operator: str, action: str, **details: Any) -> None:
+    """Log ``action`` by ``operator`` (account name or SSO e-mail) with ``details``."""
+    fields = {"event": EVENT, "operator": operator, "action": action, **details}
+    text = " ".join(f"{key}={value}" for key, value in details.items())
+    log.log(logging.WARNING if action in _WARNINGS else logging.INFO,
+            "operator %s: %s%s", operator, action, f" ({text})" if text else "",
+            extra={EVENT_ATTR: fields})
