@@ -36,6 +36,7 @@ import numpy as np
 from components.capture import card as card_module
 from components.capture.config import CaptureConfig
 from components.capture.guided import find_card_in_guide
+from components.capture.sides import card_side
 from tests.scenes import Scene, scene_set
 
 Finder = Callable[[np.ndarray], tuple[np.ndarray | None, str | None]]
@@ -56,7 +57,7 @@ def guided(bgr: np.ndarray) -> tuple[np.ndarray | None, str | None]:
     found = find_card_in_guide(bgr)
     if found is None:
         return None, None
-    return found.corners, "front" if card_module.has_portrait(found.crop) else "back"
+    return found.corners, str(card_side(found.crop))
 
 
 FINDERS: dict[str, Finder] = {"whole-frame": whole_frame, "guided": guided}

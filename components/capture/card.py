@@ -141,7 +141,8 @@ def rectify(bgr: np.ndarray, corners: np.ndarray, *, margin: float = 0.0,
 
 def has_portrait(crop: np.ndarray) -> bool:
     """Whether a rectified card carries a face photo (the Egyptian ID front does)."""
-    faces = detect_faces(crop, work_width=min(400, crop.shape[1]), min_face_frac=0.08)
+    # The portrait's face is about a quarter of the card's height: at 256 px across, ~38 px.
+    faces = detect_faces(crop, work_width=min(256, crop.shape[1]), min_face_frac=0.09)
     if not faces:
         return False
     # A portrait is a sizeable face fully inside the card, not a speck in the guilloche.

@@ -32,8 +32,8 @@ WORK_WIDTH = 480  # the search runs on a copy this wide
 ASPECT_TOLERANCE = 0.08  # ID-1 1.586 +-8 %: A4 paper (1.41) and 16:9 screens (1.78) are out
 MIN_EDGE_COVER = 0.55  # every edge visible along at least this share (a thumb hides ~20 %)
 MIN_MEAN_COVER = 0.72  # and the four together along this share on average
-MAX_TILT_DEG = 16.0  # the card's edges may lean this much (tilt plus perspective)
-LINES_PER_BAND = 8
+MAX_TILT_DEG = 13.0  # the card's edges may lean this much (10 degrees of tilt plus perspective)
+LINES_PER_BAND = 12
 # Lines of print on a card side: the Egyptian ID has about five to seven per side; an ID-card-
 # sized patch of a printed page has twelve or more.
 MAX_PRINT_LINES = 11  # candidate lines kept per edge band
@@ -47,6 +47,8 @@ MIN_WIDTH_SHARE = 0.28
 # scatter edge pixels everywhere, covering a third to a half of any line by chance).
 LINE_GOES_ON = 0.9
 MIN_BOUNDARY_CONTRAST = 0.45  # every edge separates the card from something else along this share
+OUTER_ZONE = 0.45  # half-width of the zone a card's edges stay in, share of the frame
+OUTER_PENALTY = 4.0  # vote of an edge pixel outside that zone, against its line
 REFINE_REACH = 0.012  # share of the frame width searched either side of a line when refining
 
 
@@ -74,8 +76,12 @@ def find_card_in_guide(bgr: np.ndarray, *, aspect_tolerance: float = ASPECT_TOLE
     height, width = bgr.shape[:2]
     scale = min(1.0, WORK_WIDTH / width)
     gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
-    small = bgr if scale == 1.0 else cv2.resize(
-        bgr, (round(width * scale), round(height * scale)), interpolation=cv2.INTER_AREA)
+    small = bgr
+    while small.shape[1] >= 2 * WORK_WIDTH:
+        small = cv2.pyrDown(small)  # halving with a Gaussian: fast and free of aliasing
+    if scale < 1.0:
+        small = cv2.resize(small, (round(width * scale), round(height * scale)),
+                           interpolation=cv2.INTER_LINEAR)
     small = cv2.GaussianBlur(small, (3, 3), 0)
     horizontal, vertical = _oriented_edges(small)
     h, w = small.shape[:2]
@@ -103,7 +109,7 @@ def find_card_in_guide(bgr: np.ndarray, *, aspect_tolerance: float = ASPECT_TOLE
     passing = (before & after).any(axis=1)
     sheet = ((before[:, 0] & before[:, 2]) | (after[:, 0] & after[:, 2])
              | (before[:, 1] & before[:, 3]) | (after[:, 1] & after[:, 3]))
-    aspects = np.array([_aspect(quad) for quad in quads])
+    aspects = _aspects(quads)
     score = (covers.mean(axis=1) - 0.25 * (before | after).mean(axis=1)
              - 3.0 * np.abs(aspects / ID1_ASPECT - 1))
     score[passing | sheet] = -np.inf
@@ -143,12 +149,17 @@ def _oriented_edges(bgr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     The gradient is taken per colour channel, the strongest channel winning at each pixel: a
     card's edge against a background of the same brightness but another colour still shows.
     """
-    gx = cv2.Sobel(bgr, cv2.CV_16S, 1, 0, ksize=3)
-    gy = cv2.Sobel(bgr, cv2.CV_16S, 0, 1, ksize=3)
-    strength = np.abs(gx).astype(np.int32) + np.abs(gy)
-    channel = strength.argmax(axis=2)[:, :, None]
-    gx = np.take_along_axis(gx, channel, axis=2)[:, :, 0]
-    gy = np.take_along_axis(gy, channel, axis=2)[:, :, 0]
+    channels = cv2.split(bgr)
+    gx = cv2.Sobel(channels[0], cv2.CV_16S, 1, 0, ksize=3)
+    gy = cv2.Sobel(channels[0], cv2.CV_16S, 0, 1, ksize=3)
+    strength = np.abs(gx.astype(np.int32)) + np.abs(gy)
+    for channel in channels[1:]:
+        cx = cv2.Sobel(channel, cv2.CV_16S, 1, 0, ksize=3)
+        cy = cv2.Sobel(channel, cv2.CV_16S, 0, 1, ksize=3)
+        cs = np.abs(cx.astype(np.int32)) + np.abs(cy)
+        stronger = cs > strength
+        gx, gy = np.where(stronger, cx, gx), np.where(stronger, cy, gy)
+        strength = np.maximum(cs, strength)
     edges = cv2.Canny(np.ascontiguousarray(gx), np.ascontiguousarray(gy), 20, 50)
     ax, ay = np.abs(gx), np.abs(gy)
     horizontal = np.where((edges > 0) & (ax < 0.7 * ay), 255, 0).astype(np.uint8)
@@ -175,7 +186,12 @@ def _band_lines(edges: np.ndarray, transposed: bool, band: tuple[float, float]) 
     size = h + 1
     valid = (offsets >= 0) & (offsets < size)
     bins = (np.arange(len(_SLOPES))[:, None] * size + offsets).astype(np.int64)
-    counts = np.bincount(bins[valid], minlength=len(_SLOPES) * size).astype(np.float32)
+    # Pixels near the frame's ends vote against a line: a card (at most ~90 % of the frame)
+    # never reaches them, while a stripe or a shelf running past the card does.
+    weight = np.where(np.abs(dx) > OUTER_ZONE * w, -OUTER_PENALTY, 1.0).astype(np.float32)
+    weights = np.broadcast_to(weight[None, :], offsets.shape)
+    counts = np.bincount(bins[valid], weights=weights[valid],
+                         minlength=len(_SLOPES) * size).astype(np.float32)
     # Neighbouring angles and offsets share votes (a slightly curved or blurred edge).
     acc = cv2.GaussianBlur(counts.reshape(len(_SLOPES), size), (3, 3), 0.7)
     acc[:, : int(band[0])] = 0
@@ -225,6 +241,12 @@ def _meet(a: np.ndarray, s: np.ndarray, b: np.ndarray, t: np.ndarray,
     return np.stack([x, y], axis=1)
 
 
+def _aspects(quads: np.ndarray) -> np.ndarray:
+    """Long over short side of each quad (N x 4 x 2), from the means of opposite edges."""
+    edges = np.linalg.norm(quads - np.roll(quads, -1, axis=1), axis=2)
+    return (edges[:, 0] + edges[:, 2]) / np.maximum(edges[:, 1] + edges[:, 3], 1e-6)
+
+
 def _aspect(corners: np.ndarray) -> float:
     tl, tr, br, bl = corners
     horizontal = (np.linalg.norm(tr - tl) + np.linalg.norm(br - bl)) / 2
@@ -232,7 +254,7 @@ def _aspect(corners: np.ndarray) -> float:
     return float(horizontal / vertical) if vertical > 0 else float("inf")
 
 
-_SAMPLES = np.linspace(0.06, 0.94, 48, dtype=np.float32)
+_SAMPLES = np.linspace(0.06, 0.94, 36, dtype=np.float32)
 # Past the corners, along each edge's own line: a card's edge stops at its corners, the edge of
 # a larger sheet or a stripe of the background goes on.
 _BEYOND_START = np.linspace(-0.13, -0.03, 12, dtype=np.float32)

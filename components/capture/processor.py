@@ -18,11 +18,12 @@ import cv2
 import numpy as np
 
 from components.capture import overlay
-from components.capture.card import find_card_quad, has_portrait, rectify
+from components.capture.card import find_card_quad, rectify
 from components.capture.config import CaptureConfig
 from components.capture.faces import FaceBox
 from components.capture.hints import CARD_STEPS, DEFAULT_STEPS, Hint, Step
 from components.capture.quality import check_card, check_face, frames_differ
+from components.capture.sides import Side, card_side
 from components.capture.state import Capture, EngineState, frozen_captures
 from components.capture.triple import FaceTriple
 
@@ -217,9 +218,10 @@ class CaptureEngine:
     def _is_side(self, step: Step, crop: np.ndarray) -> bool:
         """Whether ``crop`` shows the side ``step`` asks for.
 
-        The front carries the portrait, the back does not. A crop that looks like the side
-        already captured is the wrong side too (a missed portrait must not pass as the back).
-        Face detection is not free, so the answer is reused while the card looks the same.
+        The side comes from the barcode, the portrait and the photo area (``sides``). A crop
+        that looks like the side already captured is the wrong side too (a missed portrait must
+        not pass as the back). The side check is not free (face detection), so the answer is
+        reused while the card looks the same.
         """
         thumb = _thumbnail(crop)
         if self._side is not None and _similarity(thumb, self._side[0]) >= SAME_SIDE_SIMILARITY:
@@ -229,7 +231,7 @@ class CaptureEngine:
         if self._captures.get(other) and _same_side(thumb, self._captures[other][0].image):
             right = False
         else:
-            right = has_portrait(crop) == (step is Step.ID_FRONT)
+            right = (card_side(crop) is Side.FRONT) == (step is Step.ID_FRONT)
         self._side = (thumb, right)
         return right
 
