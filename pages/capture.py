@@ -60,7 +60,11 @@ def capture_status(stream: Any) -> None:
         st.progress(count / FACES_NEEDED, text=t("capture.face_progress", count=count))
     if state.manual_capture_offered:
         st.caption(t("capture.manual_offered"))
-        if st.button(t("capture.manual_button"), key="manual_capture"):
+        blocked = state.manual_hint  # nothing to photograph yet: say what is missing
+        if blocked is not None:
+            st.caption(t("capture.manual_blocked", reason=t(f"hint.{blocked}")))
+        if st.button(t("capture.manual_button"), key="manual_capture",
+                     disabled=blocked is not None):
             engine.capture_now()
     st.markdown("  \n".join(
         f"{DONE_ICON if merged.complete(s) else TODO_ICON} "

@@ -42,6 +42,8 @@ def _step_block(captures: CaptureSet, step: str) -> None:
             st.caption(t("review.source_camera" if source == "camera" else "review.source_upload"))
             if any(image.overridden for image in images):
                 st.warning(t("review.overridden"))
+            if any(image.low_resolution for image in images):
+                st.warning(t("review.low_resolution"))
         label = t(f"step.{step}.label")
         if st.button(t("review.retake", label=label), key=f"retake_{step}"):
             capture_state.retake(step)

@@ -63,8 +63,13 @@ class FakeStreamer:
                 callback.analyser.wait_idle()  # analyse every frame: deterministic tests
             self.frame_index += every
 
-    def show(self, step: str, seconds: float, size: tuple[int, int] = (640, 480)) -> None:
-        """Hold the subject of ``step`` (card front, card back, one face) in front of the camera."""
+    def show(self, step: str, seconds: float, size: tuple[int, int] | None = None) -> None:
+        """Hold the subject of ``step`` (card front, card back, one face) in front of the camera.
+
+        Cards come at 960x540 by default: wide enough (672 px) that the live engine does not
+        wait for the stream's resolution to ramp up; faces at 640x480.
+        """
+        size = size or ((640, 480) if step == "face" else (960, 540))
         make = STEP_FRAMES[step](*size)
         start = self.frame_index
         self.feed(make(start + i) for i in range(round(seconds * FPS)))

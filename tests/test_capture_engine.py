@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from components.capture import CaptureConfig, CaptureEngine, EngineState, Hint, Step
+from components.capture.modes import EngineMode
 from components.capture.overlay import AMBER, GREEN, card_guide, face_guide
 from components.capture.quality import frames_differ
 from tests import imagery
@@ -36,7 +37,7 @@ def cards(card: np.ndarray, count: int, seed: int = 0, fill: float = 0.65) -> li
 
 
 def test_front_back_face_sequence_reaches_done() -> None:
-    engine = CaptureEngine()
+    engine = CaptureEngine(mode=EngineMode.CLIP)
     state, hints = feed(engine, imagery.flow_frames(fps=FPS, seconds_per_step=1.0))
     assert state.done and state.step is None and state.hint is Hint.DONE
     assert state.step_index == state.total_steps == 3
@@ -61,7 +62,7 @@ def test_front_back_face_sequence_reaches_done() -> None:
 
 
 def test_static_repeated_frame_never_makes_a_triple() -> None:
-    engine = CaptureEngine(steps=(Step.FACE,))
+    engine = CaptureEngine(mode=EngineMode.CLIP, steps=(Step.FACE,))
     still = imagery.face_frame(seed=5)
     state, _ = feed(engine, [still] * 45)
     assert not state.done
@@ -75,7 +76,7 @@ def test_static_repeated_frame_never_makes_a_triple() -> None:
 
 def test_a_bad_frame_restarts_the_triple() -> None:
     config = CaptureConfig()
-    engine = CaptureEngine(steps=(Step.FACE,), config=config)
+    engine = CaptureEngine(mode=EngineMode.CLIP, steps=(Step.FACE,), config=config)
     good = faces(config.face_good_run + 3, seed=10)
     state, _ = feed(engine, good)
     assert 1 <= state.face_progress < 3
@@ -99,7 +100,7 @@ def test_a_bad_frame_restarts_the_triple() -> None:
     ids=["no-face", "two-faces", "dark", "overexposed", "small", "id-photo"],
 )
 def test_face_negatives_never_capture(bad: object, hint: Hint) -> None:
-    engine = CaptureEngine(steps=(Step.FACE,))
+    engine = CaptureEngine(mode=EngineMode.CLIP, steps=(Step.FACE,))
     frames = [bad(seed=i) for i in range(12)]  # type: ignore[operator]
     state, hints = feed(engine, frames)
     assert state.captures == {} and state.face_progress == 0
@@ -107,7 +108,7 @@ def test_face_negatives_never_capture(bad: object, hint: Hint) -> None:
 
 
 def test_wrong_side_asks_to_turn_the_card_over() -> None:
-    engine = CaptureEngine(steps=(Step.ID_BACK,))
+    engine = CaptureEngine(mode=EngineMode.CLIP, steps=(Step.ID_BACK,))
     state, hints = feed(engine, cards(imagery.id_card_front(), 10))
     assert state.captures == {}
     assert hints[-1] is Hint.TURN_CARD_OVER
@@ -116,14 +117,14 @@ def test_wrong_side_asks_to_turn_the_card_over() -> None:
 
 
 def test_back_shown_for_the_front_asks_to_turn_over() -> None:
-    engine = CaptureEngine(steps=(Step.ID_FRONT, Step.ID_BACK))
+    engine = CaptureEngine(mode=EngineMode.CLIP, steps=(Step.ID_FRONT, Step.ID_BACK))
     state, hints = feed(engine, cards(imagery.id_card_back(), 10))
     assert Step.ID_FRONT not in state.captures
     assert hints[-1] is Hint.TURN_CARD_OVER
 
 
 def test_front_still_shown_after_its_capture_is_not_taken_as_the_back() -> None:
-    engine = CaptureEngine(steps=(Step.ID_FRONT, Step.ID_BACK))
+    engine = CaptureEngine(mode=EngineMode.CLIP, steps=(Step.ID_FRONT, Step.ID_BACK))
     state, hints = feed(engine, cards(imagery.id_card_front(), 30))
     assert Step.ID_FRONT in state.captures and Step.ID_BACK not in state.captures
     assert hints[-1] is Hint.TURN_CARD_OVER
@@ -141,7 +142,7 @@ def test_front_still_shown_after_its_capture_is_not_taken_as_the_back() -> None:
     ids=["glare", "too-small", "wrong-aspect", "blurred"],
 )
 def test_card_negatives_never_capture(frames: list[np.ndarray], hint: Hint) -> None:
-    engine = CaptureEngine(steps=(Step.ID_FRONT,))
+    engine = CaptureEngine(mode=EngineMode.CLIP, steps=(Step.ID_FRONT,))
     state, hints = feed(engine, frames)
     assert state.captures == {}
     assert hints[-1] is hint
@@ -150,7 +151,7 @@ def test_card_negatives_never_capture(frames: list[np.ndarray], hint: Hint) -> N
 def test_moving_card_is_captured_only_once_steady() -> None:
     card = imagery.id_card_front()
     moving = [imagery.card_in_frame(card, 640, 480, fill=0.5 + 0.03 * i, seed=i) for i in range(8)]
-    engine = CaptureEngine(steps=(Step.ID_FRONT,))
+    engine = CaptureEngine(mode=EngineMode.CLIP, steps=(Step.ID_FRONT,))
     state, hints = feed(engine, moving)
     assert state.captures == {} and set(hints) == {Hint.HOLD_STILL}
     state, _ = feed(engine, cards(card, CaptureConfig().card_steady_frames, seed=40), start=1.0)
@@ -158,7 +159,7 @@ def test_moving_card_is_captured_only_once_steady() -> None:
 
 
 def test_manual_capture_is_offered_after_15_seconds_and_recorded() -> None:
-    engine = CaptureEngine(steps=(Step.ID_FRONT, Step.FACE))
+    engine = CaptureEngine(mode=EngineMode.CLIP, steps=(Step.ID_FRONT, Step.FACE))
     blurry = [imagery.blurred(f, 3) for f in cards(imagery.id_card_front(), 4)]
     state, _ = feed(engine, blurry, start=0.0, fps=1)  # t = 0, 1, 2, 3
     assert not state.manual_capture_offered
@@ -180,7 +181,7 @@ def test_manual_capture_is_offered_after_15_seconds_and_recorded() -> None:
 
 
 def test_manual_face_capture_refuses_copies_of_one_frame() -> None:
-    engine = CaptureEngine(steps=(Step.FACE,))
+    engine = CaptureEngine(mode=EngineMode.CLIP, steps=(Step.FACE,))
     still = imagery.face_frame(face_frac=0.2)
     feed(engine, [still] * 5)
     assert not engine.capture_now()
@@ -188,7 +189,7 @@ def test_manual_face_capture_refuses_copies_of_one_frame() -> None:
 
 
 def test_retake_and_reset() -> None:
-    engine = CaptureEngine()
+    engine = CaptureEngine(mode=EngineMode.CLIP)
     state, _ = feed(engine, imagery.flow_frames(seconds_per_step=1.0))
     assert state.done
     back_before = state.captures[Step.ID_BACK][0]
@@ -202,22 +203,22 @@ def test_retake_and_reset() -> None:
     state = engine.snapshot()
     assert state.captures == {} and state.step is Step.ID_FRONT and state.hint is Hint.STARTING
     with pytest.raises(ValueError):
-        CaptureEngine(steps=(Step.FACE,)).retake(Step.ID_BACK)
+        CaptureEngine(mode=EngineMode.CLIP, steps=(Step.FACE,)).retake(Step.ID_BACK)
 
 
 def test_steps_are_configurable() -> None:
-    engine = CaptureEngine(steps=(Step.FACE,))
+    engine = CaptureEngine(mode=EngineMode.CLIP, steps=(Step.FACE,))
     assert engine.snapshot().step is Step.FACE and engine.snapshot().total_steps == 1
     state, _ = feed(engine, faces(12, seed=400))
     assert state.done and set(state.captures) == {Step.FACE}
     with pytest.raises(ValueError):
-        CaptureEngine(steps=())
+        CaptureEngine(mode=EngineMode.CLIP, steps=())
     with pytest.raises(ValueError):
-        CaptureEngine(steps=(Step.FACE, Step.FACE))
+        CaptureEngine(mode=EngineMode.CLIP, steps=(Step.FACE, Step.FACE))
 
 
 def test_step_order_is_configurable() -> None:
-    engine = CaptureEngine(steps=(Step.ID_BACK, Step.ID_FRONT))
+    engine = CaptureEngine(mode=EngineMode.CLIP, steps=(Step.ID_BACK, Step.ID_FRONT))
     assert engine.snapshot().step is Step.ID_BACK
     # The front first: wrong side for this order.
     state, hints = feed(engine, cards(imagery.id_card_front(), 6))
@@ -230,7 +231,7 @@ def test_step_order_is_configurable() -> None:
 
 
 def test_stream_restart_does_not_mix_timelines() -> None:
-    engine = CaptureEngine(steps=(Step.FACE,))
+    engine = CaptureEngine(mode=EngineMode.CLIP, steps=(Step.FACE,))
     feed(engine, faces(4, seed=500), start=5.0)
     assert engine.snapshot().face_progress >= 1
     state, _ = feed(engine, faces(2, seed=600), start=0.0)  # the clip looped back to t=0
@@ -238,7 +239,7 @@ def test_stream_restart_does_not_mix_timelines() -> None:
 
 
 def test_overlay_colours_the_guide_by_state_and_draws_no_text() -> None:
-    engine = CaptureEngine(steps=(Step.FACE,))
+    engine = CaptureEngine(mode=EngineMode.CLIP, steps=(Step.FACE,))
     frame = imagery.face_frame(face_frac=0.2)
     engine.analyse(frame, 0.0)
     drawn = engine.draw(frame.copy())
@@ -254,7 +255,7 @@ def test_overlay_colours_the_guide_by_state_and_draws_no_text() -> None:
     assert changed.mean() < 0.06
     assert not changed[cy - ay // 2 : cy + ay // 2, cx - ax // 2 : cx + ax // 2].any()
 
-    card_engine = CaptureEngine(steps=(Step.ID_FRONT, Step.ID_BACK))
+    card_engine = CaptureEngine(mode=EngineMode.CLIP, steps=(Step.ID_FRONT, Step.ID_BACK))
     card_frame = imagery.card_in_frame(imagery.id_card_front(), 640, 480, fill=0.3)
     card_engine.analyse(card_frame, 0.0)
     front_guide = card_engine.draw(card_frame.copy())
@@ -271,7 +272,7 @@ def test_overlay_colours_the_guide_by_state_and_draws_no_text() -> None:
 
 
 def test_snapshot_is_safe_while_another_thread_analyses() -> None:
-    engine = CaptureEngine(steps=(Step.FACE,))
+    engine = CaptureEngine(mode=EngineMode.CLIP, steps=(Step.FACE,))
     frames = faces(12, seed=700)
     seen: list[EngineState] = []
     stop = threading.Event()

@@ -9,6 +9,7 @@ import pytest
 from components.capture import CaptureEngine, Hint, Step
 from components.capture.card import find_card
 from components.capture.compress import FACE_MAX_BYTES
+from components.capture.modes import EngineMode
 from components.capture.package import package_captures
 from components.capture.state import Capture, EngineState, frozen_captures
 from tests import imagery
@@ -16,7 +17,7 @@ from tests import imagery
 
 @pytest.fixture(scope="module")
 def finished() -> EngineState:
-    engine = CaptureEngine()
+    engine = CaptureEngine(mode=EngineMode.CLIP)
     for index, frame in enumerate(imagery.flow_frames(seconds_per_step=1.0)):
         state = engine.analyse(frame, index / 15)
     assert state.done

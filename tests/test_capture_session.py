@@ -11,6 +11,7 @@ import streamlit as st
 
 from components.capture import CaptureEngine, Hint, Step
 from components.capture.compress import CARD_MAX_BYTES, encode_jpeg_under
+from components.capture.modes import EngineMode
 from components.capture.package import IdenticalFacesError, package_captures
 from components.capture.state import Capture, EngineState, frozen_captures
 from components.ui import capture_state
@@ -46,7 +47,7 @@ def test_an_upload_while_the_camera_runs_leaves_the_camera_on_the_engine_the_pag
 
 
 def test_set_steps_restarts_the_same_engine_on_other_steps() -> None:
-    engine = CaptureEngine()
+    engine = CaptureEngine(mode=EngineMode.CLIP)
     for index, frame in enumerate(imagery.flow_frames(seconds_per_step=1.0)):
         engine.analyse(frame, index / 15)
     analysed = engine.snapshot().analysed_frames

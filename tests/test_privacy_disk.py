@@ -26,6 +26,7 @@ import pytest
 
 from components.capture.compress import encode_jpeg_under
 from components.capture.hints import Step
+from components.capture.modes import EngineMode
 from components.capture.processor import CaptureEngine
 from components.capture.state import EngineState
 from components.observability import StepTimer, configure_logging, log_verification
@@ -97,7 +98,7 @@ def empty_tmpdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Pa
 
 def capture_all_steps() -> EngineState:
     """Card front, card back, then a face, fed frame by frame to the engine like a camera."""
-    engine = CaptureEngine()
+    engine = CaptureEngine(mode=EngineMode.CLIP)
     segments = [(clips.card_front_frames(640, 480), 4.0), (clips.card_back_frames(640, 480), 4.0),
                 (clips.face_frames(640, 480), 4.0)]
     for index, frame in enumerate(clips.sequence(segments)):

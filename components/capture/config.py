@@ -84,6 +84,13 @@ class CaptureConfig:
     # card_steady_frames frames in a row (peers: 3-5 stable frames).
     card_max_shift: float = 0.015
     card_steady_frames: int = 4
+    # Card width in source pixels below which a card is not captured while the stream may still
+    # be ramping up (WebRTC starts at 640x360 and reaches 720p-1080p within 30-45 s): the
+    # 14-digit number and the Arabic name need ~7 px per mm for OCR, 600 px across. Once the
+    # stream has run low_resolution_after seconds, the camera is taken to deliver what it can:
+    # the card is captured anyway and flagged (live camera only; a clip's size never changes).
+    card_min_pixels: int = 600
+    low_resolution_after: float = 12.0
     # --- Flow ----------------------------------------------------------------------------
     # Seconds of a step without an automatic capture before a manual capture is offered.
     manual_after: float = 15.0

@@ -41,6 +41,7 @@ class Hint(StrEnum):
     CARD_NOT_FLAT = "card_not_flat"  # outline found, but not the ID-1 shape: tilted or covered
     GLARE = "glare"
     TURN_CARD_OVER = "turn_card_over"
+    LOW_RESOLUTION = "low_resolution"  # card good but few pixels: the stream is still ramping up
     # Progress
     CAPTURED = "captured"
     DONE = "done"

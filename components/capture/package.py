@@ -29,6 +29,11 @@ class CapturePackage:
     faces: list[EncodedImage] = field(default_factory=list)
     face_times: list[float] = field(default_factory=list)
     overridden: set[Step] = field(default_factory=set)
+    # Per step: the camera frame's (width, height), the card's width in those pixels, and the
+    # card steps captured narrower than the engine's minimum (for the review and the receipt).
+    source_sizes: dict[Step, tuple[int, int]] = field(default_factory=dict)
+    card_widths_px: dict[Step, int] = field(default_factory=dict)
+    low_resolution: set[Step] = field(default_factory=set)
 
 
 def package_captures(state: EngineState, card_budget_bytes: int = CARD_MAX_BYTES) -> CapturePackage:
@@ -53,4 +58,8 @@ def package_captures(state: EngineState, card_budget_bytes: int = CARD_MAX_BYTES
         faces=faces,
         face_times=[shot.t for shot in face_shots],
         overridden=set(state.overridden),
+        source_sizes={step: shots[0].source_size for step, shots in state.captures.items()},
+        card_widths_px={step: shots[0].card_width_px for step, shots in state.captures.items()
+                        if shots[0].card_width_px is not None},
+        low_resolution=set(state.low_resolution),
     )

@@ -1,5 +1,7 @@
 """The capture engine: fed frames, it guides the person and picks the captures automatically.
 
+Two modes (``modes.EngineMode``): a live camera and a clip; ``modes`` states the time contract.
+
 ``CaptureEngine.process(bgr, t)`` analyses a frame and returns it with the guidance drawn on it.
 For a live camera the analysis can run on a worker thread instead (see ``background.py``):
 ``analyse`` and ``draw`` are the two halves, and every public method is thread-safe.
@@ -13,15 +15,17 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import cv2
 import numpy as np
 
 from components.capture import overlay
-from components.capture.card import find_card_quad, rectify
+from components.capture.card import rectify
 from components.capture.config import CaptureConfig
 from components.capture.faces import FaceBox
 from components.capture.hints import CARD_STEPS, DEFAULT_STEPS, Hint, Step
+from components.capture.modes import EngineMode
 from components.capture.quality import check_card, check_face, frames_differ
 from components.capture.sides import Side, card_side
 from components.capture.state import Capture, EngineState, frozen_captures
@@ -37,17 +41,23 @@ class CaptureEngine:
     """Guides and auto-captures the configured steps in order (default: front, back, face)."""
 
     def __init__(self, steps: Sequence[Step] = DEFAULT_STEPS,
-                 config: CaptureConfig | None = None) -> None:
+                 config: CaptureConfig | None = None, *,
+                 mode: EngineMode = EngineMode.LIVE) -> None:
         self.steps = _checked_steps(steps)
         self.config = config or CaptureConfig()
+        self.mode = EngineMode(mode)
         self._work = threading.RLock()  # one analysis or command at a time
         self._publish = threading.Lock()  # guards the published snapshot and overlay
         self._captures: dict[Step, list[Capture]] = {step: [] for step in self.steps}
         self._analysed = 0
         self._hint = Hint.STARTING
         self._last_t: float | None = None
+        self._stream_started: float | None = None  # stream time of the first frame
         self._captured_at: float | None = None
-        self._recent: deque[tuple[np.ndarray, float]] = deque(maxlen=self.config.recent_frames)
+        # Recent analysed frames with their subject (a card's corners, or True for one real
+        # face), for a manual capture; frames without a subject are never taken.
+        self._recent: deque[_Recent] = deque(maxlen=self.config.recent_frames)
+        self._manual_hint: Hint | None = Hint.STARTING
         self._triple = FaceTriple(self.config)
         # Per-step analysis state, cleared by _start_step():
         self._step_started: float | None = None
@@ -90,26 +100,30 @@ class CaptureEngine:
             return self._state
 
     def capture_now(self) -> bool:
-        """Capture the current step from the latest frames, overriding the quality checks.
+        """Capture the current step from the latest frames, relaxing the quality checks.
 
-        The captures are marked ``overridden``. A face needs three distinct recent frames
-        within the allowed span; returns False when there is nothing suitable to capture.
+        Blur, glare, light, size and steadiness are not checked, but the subject is: a card step
+        needs a card in view (an ID-1 outline with print inside), the face step three distinct
+        recent frames, each with exactly one face that is not a photo held up. The captures are
+        marked ``overridden``. Returns False when there is nothing to capture; the state's
+        ``manual_hint`` then says why.
         """
         with self._work:
             step = self._current_step()
-            if step is None or not self._recent:
+            if step is None or self._manual_hint is not None:
                 return False
             if step is Step.FACE:
                 shots = self._distinct_recent_frames()
                 if shots is None:
                     return False
-                self._store(step, [Capture(step, frame, frame, t, overridden=True)
-                                   for frame, t in shots])
+                self._store(step, [Capture(step, shot.frame, shot.frame, shot.t, overridden=True,
+                                           source_size=_size(shot.frame))
+                                   for shot in shots])
             else:
-                frame, t = self._recent[-1]
-                corners = find_card_quad(frame, aspect_tolerance=self.config.card_outline_tolerance)
-                image = frame if corners is None else _card_image(frame, corners)
-                self._store(step, [Capture(step, image, frame, t, overridden=True)])
+                shot = next(shot for shot in reversed(self._recent) if shot.corners is not None)
+                assert shot.corners is not None
+                self._store(step, [self._card_capture(step, shot.frame, shot.t, shot.corners,
+                                                      overridden=True)])
             self._publish_views()
             return True
 
@@ -148,7 +162,9 @@ class CaptureEngine:
                 shots.clear()
             self._captured_at = None
             self._last_t = None
+            self._stream_started = None
             self._hint = Hint.STARTING
+            self._manual_hint = Hint.STARTING
             self._start_step()
             self._publish_views()
 
@@ -157,16 +173,19 @@ class CaptureEngine:
         if self._last_t is not None and t < self._last_t:
             self._start_step()  # the stream restarted (a looping clip): a new timeline
             self._captured_at = None
+            self._stream_started = None
         self._last_t = t
+        if self._stream_started is None:
+            self._stream_started = t
         if self._step_started is None:
             self._step_started = t
         self._analysed += 1
-        self._recent.append((bgr, t))
         step = self._current_step()
         if step is Step.FACE:
             self._hint = self._analyse_face(bgr, t)
         elif step is not None:
             self._hint = self._analyse_card(bgr, t, step)
+        self._manual_hint = self._why_no_manual_capture()
 
     def _analyse_face(self, bgr: np.ndarray, t: float) -> Hint:
         fresh = self._prev_t is not None and t - self._prev_t <= STALE_AFTER
@@ -183,9 +202,13 @@ class CaptureEngine:
             self._face_size_ok = check.hint not in (Hint.MOVE_CLOSER, Hint.MOVE_BACK,
                                                     Hint.FACE_PHOTO)
         self._prev_face, self._prev_t = check.face, t
+        one_real_face = check.face is not None and check.hint not in (
+            Hint.NO_FACE, Hint.SEVERAL_FACES, Hint.FACE_PHOTO)
+        self._recent.append(_Recent(bgr, t, None, one_real_face))
         self._triple.observe(bgr, t, check.ok)
         if self._triple.complete:
-            self._store(Step.FACE, [Capture(Step.FACE, shot.frame, shot.frame, shot.t)
+            self._store(Step.FACE, [Capture(Step.FACE, shot.frame, shot.frame, shot.t,
+                                            source_size=_size(shot.frame))
                                     for shot in self._triple.shots])
             return Hint.CAPTURED
         if check.hint is not None:
@@ -199,6 +222,7 @@ class CaptureEngine:
         check = check_card(bgr, self.config, previous=self._prev_corners if fresh else None)
         self._prev_corners, self._prev_t = check.corners, t
         self._card_corners = check.corners
+        self._recent.append(_Recent(bgr, t, check.corners if check.card else None, check.card))
         if check.ok:
             self._card_run += 1
         elif check.hint is Hint.HOLD_STILL:
@@ -211,9 +235,35 @@ class CaptureEngine:
             return Hint.TURN_CARD_OVER
         if self._card_run < self.config.card_steady_frames:
             return Hint.HOLD_STILL
-        image = _card_image(bgr, check.corners)
-        self._store(step, [Capture(step, image, bgr, t)])
+        assert self._stream_started is not None
+        waited = t - self._stream_started
+        if (self.mode is EngineMode.LIVE
+                and card_width_px(check.corners) < self.config.card_min_pixels
+                and waited < self.config.low_resolution_after):
+            return Hint.LOW_RESOLUTION  # the stream may still be ramping up its resolution
+        self._store(step, [self._card_capture(step, bgr, t, check.corners)])
         return Hint.CAPTURED
+
+    def _card_capture(self, step: Step, frame: np.ndarray, t: float, corners: np.ndarray, *,
+                      overridden: bool = False) -> Capture:
+        width = card_width_px(corners)
+        return Capture(step, _card_image(frame, corners), frame, t, overridden=overridden,
+                       source_size=_size(frame), card_width_px=round(width),
+                       low_resolution=width < self.config.card_min_pixels)
+
+    def _why_no_manual_capture(self) -> Hint | None:
+        """None when ``capture_now`` can take the current step, else what is missing."""
+        step = self._current_step()
+        if step is None:
+            return None
+        if step is Step.FACE:
+            if not self._recent or not self._recent[-1].subject:
+                hint = self._hint
+                return hint if hint in (Hint.SEVERAL_FACES, Hint.FACE_PHOTO) else Hint.NO_FACE
+            return None if self._distinct_recent_frames() is not None else Hint.HOLD_STILL
+        if not any(shot.corners is not None for shot in self._recent):
+            return Hint.NO_CARD
+        return None
 
     def _is_side(self, step: Step, crop: np.ndarray) -> bool:
         """Whether ``crop`` shows the side ``step`` asks for.
@@ -235,16 +285,19 @@ class CaptureEngine:
         self._side = (thumb, right)
         return right
 
-    def _distinct_recent_frames(self) -> list[tuple[np.ndarray, float]] | None:
-        """Newest frame plus two earlier ones, pairwise distinct, within the triple's span."""
-        newest_t = self._recent[-1][1]
-        chosen: list[tuple[np.ndarray, float]] = []
-        for frame, t in reversed(self._recent):
-            if newest_t - t > self.config.face_max_span:
+    def _distinct_recent_frames(self) -> list[_Recent] | None:
+        """Newest frame plus two earlier ones, each with one real face, pairwise distinct,
+        within the triple's span."""
+        newest_t = self._recent[-1].t
+        chosen: list[_Recent] = []
+        for shot in reversed(self._recent):
+            if newest_t - shot.t > self.config.face_max_span:
                 break
-            if all(frames_differ(frame, kept, self.config.min_frame_difference) and t < kept_t
-                   for kept, kept_t in chosen):
-                chosen.append((frame, t))
+            if not shot.subject:
+                continue
+            if all(frames_differ(shot.frame, kept.frame, self.config.min_frame_difference)
+                   and shot.t < kept.t for kept in chosen):
+                chosen.append(shot)
             if len(chosen) == 3:
                 return chosen[::-1]
         return None
@@ -299,6 +352,7 @@ class CaptureEngine:
             steps=self.steps,
             analysed_frames=self._analysed,
             frame_hint=Hint.DONE if done else self._hint,
+            manual_hint=None if done else self._manual_hint,
         )
         view = overlay.OverlayState(
             step=step, hint=hint, face_progress=state.face_progress, steps_done=steps_done,
@@ -306,6 +360,28 @@ class CaptureEngine:
             card_corners=self._card_corners if step in CARD_STEPS else None, flash=flash,
         )
         return state, view
+
+
+@dataclass(frozen=True)
+class _Recent:
+    """An analysed frame kept for a manual capture: card corners when a card was in view, and
+    whether the subject the step needs (a card, or exactly one real face) was there."""
+
+    frame: np.ndarray
+    t: float
+    corners: np.ndarray | None
+    subject: bool
+
+
+def card_width_px(corners: np.ndarray) -> float:
+    """The card's width in source pixels: the mean of its top and bottom edges."""
+    top = float(np.linalg.norm(corners[1] - corners[0]))
+    bottom = float(np.linalg.norm(corners[2] - corners[3]))
+    return (top + bottom) / 2
+
+
+def _size(frame: np.ndarray) -> tuple[int, int]:
+    return frame.shape[1], frame.shape[0]
 
 
 def _checked_steps(steps: Sequence[Step]) -> tuple[Step, ...]:
@@ -326,9 +402,7 @@ def _card_image(frame: np.ndarray, corners: np.ndarray) -> np.ndarray:
     service's own card detector still sees the card's edges (avoiding "card not detected",
     code 3011). The full frame is kept in the capture for the review screen.
     """
-    top = float(np.linalg.norm(corners[1] - corners[0]))
-    bottom = float(np.linalg.norm(corners[2] - corners[3]))
-    width = int(min(1600, max(640, round((top + bottom) / 2))))
+    width = int(min(1600, max(640, round(card_width_px(corners)))))
     return rectify(frame, corners, margin=CARD_MARGIN, width=width)
 
 

@@ -10,10 +10,10 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from components.capture.card import ID1_ASPECT, find_card_quad, quad_aspect
+from components.capture.card import ID1_ASPECT, find_card_quad, quad_aspect, rectify
 from components.capture.config import CaptureConfig
 from components.capture.faces import FaceBox, detect_face_near, detect_faces
-from components.capture.guided import find_card_in_guide
+from components.capture.guided import find_card_in_guide, looks_printed
 from components.capture.hints import Hint
 
 # The card is rectified to its own pixel width, at most this, for the sharpness and glare checks:
@@ -114,6 +114,7 @@ class CardCheck:
     width_share: float = 0.0
     sharpness: float = 0.0
     glare: float = 0.0
+    card: bool = False  # a card was found near the guide (whatever its quality)
 
     @property
     def ok(self) -> bool:
@@ -137,12 +138,12 @@ def check_card(bgr: np.ndarray, config: CaptureConfig, *, previous: np.ndarray |
     aspect = quad_aspect(corners)
     share = _width_share(corners, width)
     if share < config.card_min_width:
-        return CardCheck(Hint.CARD_TOO_SMALL, corners, aspect=aspect, width_share=share)
+        return CardCheck(Hint.CARD_TOO_SMALL, corners, aspect=aspect, width_share=share, card=True)
     if share > config.card_max_width:
-        return CardCheck(Hint.CARD_TOO_BIG, corners, aspect=aspect, width_share=share)
+        return CardCheck(Hint.CARD_TOO_BIG, corners, aspect=aspect, width_share=share, card=True)
     crop = found.crop
     gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
-    base = CardCheck(None, corners, crop, aspect, share)
+    base = CardCheck(None, corners, crop, aspect, share, card=True)
     if float(gray.mean()) < config.card_min_luma:
         return _with(base, Hint.TOO_DARK)
     # Glare: near-white pixels inside the card (a 5 % border is left out: the card's edge and
@@ -151,7 +152,7 @@ def check_card(bgr: np.ndarray, config: CaptureConfig, *, previous: np.ndarray |
     inner = gray[margin_y:-margin_y, margin_x:-margin_x]
     glare = float(np.count_nonzero(inner > 240)) / inner.size
     sharp = sharpness(gray)
-    base = CardCheck(None, corners, crop, aspect, share, sharp, glare)
+    base = CardCheck(None, corners, crop, aspect, share, sharp, glare, card=True)
     if glare > config.card_max_glare:
         return _with(base, Hint.GLARE)
     if sharp < config.card_min_sharpness:
@@ -170,11 +171,15 @@ def _why_no_card(bgr: np.ndarray, config: CaptureConfig) -> CardCheck:
     share = _width_share(corners, bgr.shape[1])
     if abs(aspect / ID1_ASPECT - 1) > config.card_aspect_tolerance:
         return CardCheck(Hint.CARD_NOT_FLAT, corners, aspect=aspect, width_share=share)
+    # Card-shaped with print inside: a card, just not where or how the guide wants it (a
+    # manual capture may take it).
+    card = looks_printed(rectify(bgr, corners, width=min(CHECK_CROP_WIDTH,
+                                                          round(share * bgr.shape[1]))))
     if share < config.card_min_width:
-        return CardCheck(Hint.CARD_TOO_SMALL, corners, aspect=aspect, width_share=share)
+        return CardCheck(Hint.CARD_TOO_SMALL, corners, aspect=aspect, width_share=share, card=card)
     if share > config.card_max_width:
-        return CardCheck(Hint.CARD_TOO_BIG, corners, aspect=aspect, width_share=share)
-    return CardCheck(Hint.NO_CARD)
+        return CardCheck(Hint.CARD_TOO_BIG, corners, aspect=aspect, width_share=share, card=card)
+    return CardCheck(Hint.NO_CARD, corners if card else None, card=card)
 
 
 def _width_share(corners: np.ndarray, width: int) -> float:
@@ -184,7 +189,7 @@ def _width_share(corners: np.ndarray, width: int) -> float:
 
 def _with(check: CardCheck, hint: Hint) -> CardCheck:
     return CardCheck(hint, check.corners, check.crop, check.aspect, check.width_share,
-                     check.sharpness, check.glare)
+                     check.sharpness, check.glare, check.card)
 
 
 def _max_corner_shift(corners: np.ndarray, previous: np.ndarray) -> float:

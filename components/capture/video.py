@@ -15,12 +15,12 @@ from typing import BinaryIO
 import av
 import numpy as np
 
+from components.capture.background import FramePacer
 from components.capture.config import CaptureConfig
 from components.capture.hints import DEFAULT_STEPS, Step
+from components.capture.modes import MAX_ANALYSED_FPS, EngineMode
 from components.capture.processor import CaptureEngine
 from components.capture.state import EngineState
-
-MAX_ANALYSED_FPS = 15.0  # frames closer than 1/15 s to the last analysed one are skipped
 
 
 class ClipError(ValueError):
@@ -47,13 +47,12 @@ def capture_from_clip(
     ``path`` is a file path or a binary file object (an upload kept in memory). Stops as soon
     as every step is captured. Raises ``ClipError`` for unreadable files.
     """
-    engine = CaptureEngine(steps, config)
+    engine = CaptureEngine(steps, config, mode=EngineMode.CLIP)
     hints: dict[str, None] = {}
     frames = 0
     first_t: float | None = None
     last_t = 0.0
-    last_analysed: float | None = None
-    min_interval = 1.0 / max_fps if max_fps > 0 else 0.0
+    pacer = FramePacer(max_fps)  # the live camera's pacer: one time contract (see modes.py)
     try:
         # A file object (the app's uploaded bytes in a BytesIO) is read in memory, never saved.
         container = av.open(path if hasattr(path, "read") else str(path), mode="r")
@@ -72,9 +71,8 @@ def capture_from_clip(
                 frames += 1
                 first_t = t if first_t is None else first_t
                 last_t = t
-                if last_analysed is not None and 0 <= t - last_analysed < min_interval - 1e-6:
+                if not pacer.admit(t):
                     continue
-                last_analysed = t
                 state = engine.analyse(_upright(frame), t)
                 hints.setdefault(str(state.frame_hint), None)
                 if state.done:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Literal
 
 from components.capture.compress import EncodedImage
+from components.capture.hints import Step
 
 if TYPE_CHECKING:
     from components.capture.package import CapturePackage
@@ -34,6 +35,11 @@ class CapturedImage:
     captured_at: str
     stream_t: float | None = None
     overridden: bool = False  # taken manually with the automatic checks skipped
+    # Camera captures: the frame's (width, height), the card's width in its pixels, and whether
+    # the card was narrower than the engine's minimum (the camera never delivered more).
+    source_size: tuple[int, int] | None = None
+    card_width_px: int | None = None
+    low_resolution: bool = False
 
 
 @dataclass(frozen=True)
@@ -113,7 +119,10 @@ def from_package(
 
     def item(step: str, image: EncodedImage, t: float | None) -> CapturedImage:
         when = seen_at.get((step, t), now_iso()) if t is not None else now_iso()
-        return CapturedImage(step, image, "camera", when, t, step in overridden)
+        key = Step(step)
+        return CapturedImage(step, image, "camera", when, t, step in overridden,
+                             package.source_sizes.get(key), package.card_widths_px.get(key),
+                             key in package.low_resolution)
 
     return CaptureSet(
         id_front=item("id_front", package.id_front, times.get("id_front"))

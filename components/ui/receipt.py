@@ -33,6 +33,10 @@ def build_receipt(
             "captured_at": item.captured_at,
             "stream_time_s": None if item.stream_t is None else round(item.stream_t, 3),
             "quality_checks_overridden": item.overridden,
+            "camera_frame": None if item.source_size is None
+            else {"width": item.source_size[0], "height": item.source_size[1]},
+            "card_width_px": item.card_width_px,
+            "low_resolution": item.low_resolution,
             "sha256": item.image.sha256,
         })
     return {

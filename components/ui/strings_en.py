@@ -359,4 +359,11 @@ STRINGS: dict[str, str] = {
         "fingerprint, the request ids and the transaction id. It contains no images and no "
         "passwords."
     ),
+    # --- Capture engine (issue 8): resolution wait, manual capture without a subject, review ---
+    "hint.low_resolution": "Hold the card there: the camera is still sharpening the picture…",
+    "capture.manual_blocked": "Can't take the photo yet: {reason}",
+    "review.low_resolution": (
+        "Your camera gave a low-resolution picture of this card side; if the details read from "
+        "it are wrong, retake it closer to the camera or upload a photo instead."
+    ),
 }
