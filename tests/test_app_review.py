@@ -18,7 +18,7 @@ from tests.app_harness import (
     start_app,
 )
 from tests.clips import FPS
-from tests.imagery import background
+from tests.imagery import background, blurred, card_in_frame, id_card_front
 
 
 def test_one_part_is_retaken_on_its_own() -> None:
@@ -47,6 +47,13 @@ def test_manual_capture_is_offered_after_a_while_and_recorded_as_overridden() ->
         camera.feed((background(640, 480, seed=i) for i in range(40)), every=FPS // 2)
         at.run()
         assert "Having trouble? You can take the photo now." in page_text(at)
+        # Nothing to photograph: the button says why and takes nothing.
+        assert at.button(key="manual_capture").proto.disabled
+        assert "Can't take the photo yet: Hold your ID card inside the frame." in page_text(at)
+        # A card the automatic checks refuse (blurred) can be taken by hand.
+        card = id_card_front()
+        camera.feed(blurred(card_in_frame(card, 960, 540, fill=0.7, seed=i), 3) for i in range(3))
+        at.run()
         at.button(key="manual_capture").click().run()
         at.run()
         assert at.subheader[0].value == "Step 2 of 3: back of your ID"
@@ -76,6 +83,9 @@ def test_the_receipt_lists_what_was_sent_without_images_or_secrets() -> None:
             "id_front", "id_back", "face", "face", "face"]
         assert all(image["bytes"] > 1000 and image["width"] > 0 and image["captured_at"]
                    for image in parsed["images"])
+        front = parsed["images"][0]  # the camera's frame size and the card's width in it
+        assert front["camera_frame"] == {"width": 960, "height": 540}
+        assert front["card_width_px"] > 600 and front["low_resolution"] is False
         assert parsed["transaction_id"] == outcome.transaction_id
         assert {r["request_id"] for r in parsed["requests"]} == {
             r.headers["x-request-id"] for r in sim.requests_to("DigitalIdentity/verify")}
