@@ -13,7 +13,8 @@ from pathlib import Path
 import streamlit as st
 
 from components.observability import configure_logging
-from components.ui import navigation
+from components.ui import navigation, session
+from components.ui.attempt_view import attempt_ended
 from components.ui.backend import app_secrets, resolve_backend
 from components.ui.i18n import t
 from components.ui.layout import apply_direction, demo_label, flow_progress, language_switch
@@ -49,4 +50,6 @@ demo_label(backend.demo)
 if backend.problem:
     st.error(t("app.config_error", detail=backend.problem))
 
+if page_name != "operator" and session.token_state() == "unknown":
+    attempt_ended()  # stops the page: an expired, deleted or mistyped link explains itself
 current.run()

@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from components.ui import capture_state, navigation, session
+from components.ui import capture_state, navigation
 from components.ui.camera import live_camera, picture_missing
 from components.ui.captured import FACES_NEEDED, STEP_ORDER
 from components.ui.i18n import t
@@ -42,13 +42,15 @@ def capture_status(stream: Any) -> None:
     missing = merged.missing()
     if not missing:
         st.success(t("capture.done"))
-        if session.attempt_pop("capture_in_progress"):
+        captures = capture_state.work()
+        if captures.in_progress:
+            captures.in_progress = False
             navigation.go("review")  # all captures just landed: move on by ourselves
         if st.button(t("capture.review_button"), key="capture_review", type="primary",
                      width="stretch"):
             navigation.go("review")
         return
-    session.attempt_set("capture_in_progress", True)
+    capture_state.work().in_progress = True
     step = missing[0]
     st.subheader(t("capture.step_heading", index=STEP_ORDER.index(step) + 1,
                    total=len(STEP_ORDER), name=t(f"step.{step}.name")))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.ui import capture_state, navigation, session
-from components.ui.i18n import t
+from components.ui import navigation, session
+from components.ui.i18n import current_language, t
 
 st.title(t("consent.title"))
 flashed = session.take_flash()
@@ -22,11 +22,10 @@ st.write(t("consent.camera"))
 agreed = st.checkbox(t("consent.checkbox"), key="consent_checkbox",
                      value=session.consent_given())
 if not agreed:
-    # Unticking takes the consent back: the camera analysis stops and everything captured or
-    # received in this attempt is forgotten, as with "Delete my data now".
-    capture_state.stop_camera_analysis()
-    session.clear_attempt()
-    session.withdraw_consent()
+    if session.consent_given():
+        # Unticking takes the consent back: the camera analysis stops and everything captured
+        # or received in this attempt is forgotten, as with "Delete my data now".
+        session.delete_everything()
     st.caption(t("consent.required"))
 
 back, forward = st.columns(2)
@@ -36,5 +35,9 @@ with back:
 with forward:
     if st.button(t("consent.continue"), key="consent_continue", type="primary",
                  disabled=not agreed):
-        session.give_consent()
-        navigation.go("capture")
+        attempt = session.current() or session.begin(current_language())
+        if attempt is None:
+            st.error(t("attempt.busy"))
+        else:
+            attempt.consent = True
+            navigation.go("capture")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.ui import navigation
+from components.ui import navigation, session
 from components.ui.i18n import Language, set_language, translate
 
 st.title(f"{translate('en', 'language.title')} · {translate('ar', 'language.title')}")
@@ -14,6 +14,9 @@ st.markdown(f'<p dir="rtl">{translate("ar", "language.intro")}</p>', unsafe_allo
 
 def _choose(language: Language) -> None:
     set_language(language)
+    if session.current() is None and session.begin(language) is None:
+        st.error(translate(language, "attempt.busy"))
+        return
     navigation.go("consent")
 
 

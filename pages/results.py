@@ -13,11 +13,12 @@ from components.ui.failure_text import failure_text_key
 from components.ui.i18n import current_language, t
 from components.ui.receipt import build_receipt, receipt_json
 from components.ui.service_cards import CardStatus, ServiceCard, service_cards
-from components.ui.submission import last_outcome, last_sent, submit
 from components.vlens import ErrorCategory, Verdict, VerificationOutcome
 from components.vlens.errors import VlensError
 
-navigation.require_consent()
+attempt = navigation.require_consent()
+if attempt.sending:  # a retry under way (another tab, a reload): show its progress
+    navigation.go("verifying")
 st.title(t("results.title"))
 
 VERDICT_STYLE = {
@@ -120,27 +121,30 @@ def _extracted(outcome: VerificationOutcome) -> None:
 
 
 def _actions(outcome: VerificationOutcome) -> None:
-    sent = last_sent()
+    sent = attempt.sent
     retry = False
     with st.container(horizontal=True, key="result_actions"):
         if _retry_helps(outcome) and sent is not None:
             retry = st.button(t("results.retry"), key="retry_submission", type="primary")
         if st.button(t("results.start_over"), key="start_over"):
-            capture_state.stop_camera_analysis()
             session.clear_attempt()
             navigation.go("capture")
         if st.button(t("results.delete"), key="delete_data"):
-            capture_state.stop_camera_analysis()
             session.delete_everything()
             session.flash("consent.deleted")
             navigation.go("consent")
-    # The same images again: steps that already succeeded with them are reused, not resent.
-    if retry and sent is not None and submit(sent) is not None:
-        st.rerun()
+    if retry and sent is not None:
+        backend = resolve_backend()
+        if backend.config is None:
+            st.error(t("failure.config"))
+            return
+        # The same images again: steps that already succeeded with them are reused, not resent.
+        attempt.send(sent, backend.config, demo=backend.demo)
+        navigation.go("verifying")
 
 
 def _receipt(outcome: VerificationOutcome) -> None:
-    sent = last_sent()
+    sent = attempt.sent
     if sent is not None:
         receipt = build_receipt(
             sent,
@@ -157,7 +161,7 @@ def _receipt(outcome: VerificationOutcome) -> None:
         st.caption(t("results.receipt_help"))
 
 
-outcome = last_outcome()
+outcome = attempt.outcome
 if outcome is None:
     st.info(t("results.none"))
     if st.button(t("review.go_capture"), key="results_go_capture", type="primary"):

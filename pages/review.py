@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.ui import capture_state, navigation, session
+from components.ui import capture_state, navigation
 from components.ui.backend import choose_demo_scenario, chosen_demo_scenario, resolve_backend
 from components.ui.captured import STEP_ORDER, CapturedImage, CaptureSet
 from components.ui.i18n import t
-from components.ui.submission import OUTCOME, in_flight, submit
 
 CARD_THUMB_PX = 320
 FACE_THUMB_PX = 200
 
-navigation.require_consent()
+attempt = navigation.require_consent()
+if attempt.sending:  # sent already (another click, a reload): show that run
+    navigation.go("verifying")
 st.title(t("review.title"))
 
 
@@ -61,7 +62,7 @@ def _demo_scenario_selector() -> None:
                           key="demo_scenario", help=t("review.demo_scenario_help"))
     if chosen is not None and choose_demo_scenario(chosen):
         # Another simulator knows none of the earlier transactions: send every step anew.
-        session.attempt_pop(OUTCOME)
+        attempt.forget_outcome()
 
 
 captures = capture_state.current_set()
@@ -80,8 +81,12 @@ if missing and st.button(t("review.capture_missing"), key="review_capture_missin
     navigation.go("capture")
 if resolve_backend().demo:
     _demo_scenario_selector()
-# Disabled while a submission from this session is still inside an API call.
-send = st.button(t("review.submit"), key="submit", type="primary",
-                 disabled=bool(missing) or in_flight(), width="stretch")
-if send and submit(captures) is not None:
-    navigation.go("results")
+if st.button(t("review.submit"), key="submit", type="primary", disabled=bool(missing),
+             width="stretch"):
+    backend = resolve_backend()
+    if backend.config is None:
+        st.error(t("failure.config"))
+    else:
+        # Idempotent: a second click, a rerun or a reload joins the run already under way.
+        attempt.send(captures, backend.config, demo=backend.demo)
+        navigation.go("verifying")

@@ -6,6 +6,7 @@ imagery fed through the app's real video-frame callback, and a simulator to poin
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -19,6 +20,12 @@ import av
 import numpy as np
 from streamlit.testing.v1 import AppTest
 
+from components.capture.processor import CaptureEngine
+from components.ui.attempt import Attempt
+from components.ui.attempt_registry import REGISTRY
+from components.ui.session import TOKEN_PARAM
+from components.ui.strings_ar import STRINGS as STRINGS_AR
+from components.ui.strings_en import STRINGS
 from components.vlens.simulator.scenario import Scenario
 from components.vlens.simulator.server import Simulator
 from tests.clips import FPS, card_back_frames, card_front_frames, face_frames
@@ -26,6 +33,7 @@ from tests.clips import FPS, card_back_frames, card_front_frames, face_frames
 APP = str(Path(__file__).resolve().parents[1] / "app.py")
 VLENS_ENV = ("VLENS_BASE_URL", "VLENS_API_KEY", "VLENS_TENANCY_NAME", "VLENS_USERNAME",
              "VLENS_PASSWORD", "VLENS_ACCESS_TOKEN")
+VERIFYING_TITLES = {STRINGS["verifying.title"], STRINGS_AR["verifying.title"]}
 STEP_FRAMES: dict[str, Callable[[int, int], Callable[[int], np.ndarray]]] = {
     "id_front": card_front_frames,
     "id_back": card_back_frames,
@@ -127,9 +135,39 @@ def capture_everything(at: AppTest, camera: FakeStreamer) -> None:
         capture_step(at, camera, step)
 
 
+def attempt_of(at: AppTest) -> Attempt:
+    """The attempt the app's page URL names (as the browser's reload would find it)."""
+    token = at.query_params.get(TOKEN_PARAM)
+    attempt = REGISTRY.find(token) if isinstance(token, str) else None
+    assert attempt is not None, f"the page names no live attempt: {at.query_params}"
+    return attempt
+
+
+def engine_of(at: AppTest) -> CaptureEngine:
+    engine = attempt_of(at).captures.engine
+    assert engine is not None, "the capture page did not start the engine"
+    return engine
+
+
+def send(at: AppTest, key: str = "submit", timeout_s: float = 60.0) -> AppTest:
+    """Press ``key`` (Send, or Retry) and follow the "Verifying…" page until the run ends."""
+    at.button(key=key).click().run()
+    return follow_verifying(at, timeout_s)
+
+
+def follow_verifying(at: AppTest, timeout_s: float = 60.0) -> AppTest:
+    """Rerun, as the page's polling does, until the run of the attempt has ended."""
+    deadline = time.monotonic() + timeout_s
+    while at.title and at.title[0].value in VERIFYING_TITLES and not at.exception:
+        assert time.monotonic() < deadline, "the verification did not finish"
+        time.sleep(0.1)
+        at.run()
+    return at
+
+
 def capture_step(at: AppTest, camera: FakeStreamer, step: str, max_seconds: float = 8.0) -> None:
     """Show ``step``'s subject, a second at a time, until the engine has captured it."""
-    engine = at.session_state["attempt.engine"]
+    engine = engine_of(at)
     needed = 3 if step == "face" else 1
     for _ in range(round(max_seconds)):
         camera.show(step, 1.0)

@@ -15,10 +15,12 @@ subject.
 
 from __future__ import annotations
 
+import io
 import math
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
+import av
 import cv2
 import numpy as np
 
@@ -122,3 +124,24 @@ def write_face_clip(path: Path, width: int = 640, height: int = 480, seconds: fl
     """One person facing the camera for the whole clip."""
     write_y4m(path, sequence([(face_frames(width, height), seconds)]))
     return path
+
+
+def mp4(frames: list[np.ndarray]) -> bytes:
+    """An MP4 clip built in memory, as a phone would upload it."""
+    buffer = io.BytesIO()
+    with av.open(buffer, mode="w", format="mp4") as container:
+        stream = container.add_stream("mpeg4", rate=FPS)
+        stream.height, stream.width = frames[0].shape[:2]
+        stream.pix_fmt = "yuv420p"
+        stream.bit_rate = 4_000_000
+        for bgr in frames:
+            for packet in stream.encode(av.VideoFrame.from_ndarray(bgr, format="bgr24")):
+                container.mux(packet)
+        for packet in stream.encode():
+            container.mux(packet)
+    return buffer.getvalue()
+
+
+def selfie_video(seconds: float = 3.0) -> bytes:
+    make = face_frames(640, 480)
+    return mp4([make(i) for i in range(round(seconds * FPS))])

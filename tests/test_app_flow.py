@@ -13,15 +13,19 @@ from unittest.mock import patch
 
 from streamlit.testing.v1 import AppTest
 
+from components.ui.attempt_registry import REGISTRY
 from components.ui.captured import CaptureSet
+from components.ui.session import TOKEN_PARAM
 from components.vlens.simulator.scenario import ForcedError, Scenario
 from components.vlens.simulator.server import Simulator
 from tests.app_harness import (
     FakeStreamer,
+    attempt_of,
     capture_everything,
     capture_step,
     fake_camera,
     page_text,
+    send,
     simulator,
     start_app,
 )
@@ -36,13 +40,13 @@ def reach_review(at: AppTest, camera: FakeStreamer) -> None:
 
 
 def submit(at: AppTest) -> None:
-    at.button(key="submit").click().run()
+    send(at)
     assert not at.exception
     assert at.title[0].value == "Your result", page_text(at)
 
 
 def sent(at: AppTest) -> CaptureSet:
-    value = at.session_state["attempt.sent"]
+    value = attempt_of(at).sent
     assert isinstance(value, CaptureSet)
     return value
 
@@ -153,7 +157,7 @@ def test_network_failure_then_retry_sends_the_very_same_images() -> None:
         before = [image.image.sha256 for image in sent(at).images()]
         assert sim.requests_to("DigitalIdentity/verify") == []
 
-        at.button(key="retry_submission").click().run()
+        send(at, "retry_submission")
         assert at.success[0].value.startswith("**Verified**")
         images = sent(at)
         assert [image.image.sha256 for image in images.images()] == before
@@ -175,8 +179,9 @@ def test_start_over_and_delete_my_data() -> None:
 
         reach_review(at, camera)
         submit(at)
+        token = attempt_of(at).token
         at.button(key="delete_data").click().run()
         assert at.title[0].value == "Before we start"
         assert at.success[0].value == "Your photos and results have been deleted from this session."
-        assert not [key for key in at.session_state if str(key).startswith("attempt.")]
+        assert REGISTRY.find(token) is None and TOKEN_PARAM not in at.query_params
         assert at.button(key="consent_continue").disabled

@@ -10,10 +10,13 @@ from components.ui.extracted import extracted_fields, mask_id_number
 from components.ui.receipt import build_receipt, receipt_json
 from components.vlens.simulator.scenario import Scenario
 from tests.app_harness import (
+    attempt_of,
     capture_everything,
     capture_step,
+    engine_of,
     fake_camera,
     page_text,
+    send,
     simulator,
     start_app,
 )
@@ -25,7 +28,7 @@ def test_one_part_is_retaken_on_its_own() -> None:
     with simulator(), fake_camera() as camera:
         at = start_app()
         capture_everything(at, camera)
-        engine = at.session_state["attempt.engine"]
+        engine = engine_of(at)
         front_before = engine.snapshot().captures["id_front"][0]
         at.button(key="retake_id_back").click().run()
         assert at.title[0].value == "Take your photos"
@@ -67,10 +70,10 @@ def test_the_receipt_lists_what_was_sent_without_images_or_secrets() -> None:
     with simulator() as sim, fake_camera() as camera:
         at = start_app()
         capture_everything(at, camera)
-        at.button(key="submit").click().run()
+        send(at)
         assert at.get("download_button")[0].proto.label == "Download receipt (JSON)"
-        sent: CaptureSet = at.session_state["attempt.sent"]
-        outcome = at.session_state["attempt.outcome"]
+        sent: CaptureSet = attempt_of(at).sent
+        outcome = attempt_of(at).outcome
         receipt = build_receipt(
             sent, demo=False, verdict=outcome.verdict.value,
             transaction_id=outcome.transaction_id,
@@ -100,7 +103,7 @@ def test_validation_errors_are_listed_per_field_with_their_messages() -> None:
     with simulator(Scenario(validation_errors=True)), fake_camera() as camera:
         at = start_app()
         capture_everything(at, camera)
-        at.button(key="submit").click().run()
+        send(at)
         assert at.warning[0].value.startswith("**Needs review**")
         text = page_text(at)
         assert "Some fields did not pass:" in text

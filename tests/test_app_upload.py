@@ -3,36 +3,11 @@ from a short selfie video sampled by the same capture engine, then verification 
 
 from __future__ import annotations
 
-import io
-
-import av
-import numpy as np
 from streamlit.testing.v1 import AppTest
 
-from tests.app_harness import fake_camera, page_text, simulator, start_app
-from tests.clips import FPS, face_frames
+from tests.app_harness import fake_camera, page_text, send, simulator, start_app
+from tests.clips import FPS, mp4, selfie_video
 from tests.imagery import card_in_frame, id_card_back, id_card_front, jpeg, no_face_frame
-
-
-def mp4(frames: list[np.ndarray]) -> bytes:
-    """An MP4 clip built in memory, as a phone would upload it."""
-    buffer = io.BytesIO()
-    with av.open(buffer, mode="w", format="mp4") as container:
-        stream = container.add_stream("mpeg4", rate=FPS)
-        stream.height, stream.width = frames[0].shape[:2]
-        stream.pix_fmt = "yuv420p"
-        stream.bit_rate = 4_000_000
-        for bgr in frames:
-            for packet in stream.encode(av.VideoFrame.from_ndarray(bgr, format="bgr24")):
-                container.mux(packet)
-        for packet in stream.encode():
-            container.mux(packet)
-    return buffer.getvalue()
-
-
-def selfie_video(seconds: float = 3.0) -> bytes:
-    make = face_frames(640, 480)
-    return mp4([make(i) for i in range(round(seconds * FPS))])
 
 
 def upload(at: AppTest, key: str, name: str, data: bytes, mime: str) -> None:
@@ -57,7 +32,7 @@ def test_photos_and_a_selfie_video_complete_the_verification_without_a_camera() 
         text = page_text(at)
         assert text.count("Uploaded") == 3
         assert "3 frames in 0." in text
-        at.button(key="submit").click().run()
+        send(at)
         assert at.success[0].value.startswith("**Verified**")
 
 

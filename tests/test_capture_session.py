@@ -4,20 +4,31 @@ leaves behind: one engine per session, identical faces retaken without losing th
 from __future__ import annotations
 
 from collections.abc import Iterator
+from unittest.mock import patch
 
 import numpy as np
 import pytest
-import streamlit as st
 
 from components.capture import CaptureEngine, Hint, Step
 from components.capture.compress import CARD_MAX_BYTES, encode_jpeg_under
 from components.capture.modes import EngineMode
 from components.capture.package import IdenticalFacesError, package_captures
 from components.capture.state import Capture, EngineState, frozen_captures
-from components.ui import capture_state
+from components.ui import capture_state, session
+from components.ui.attempt import Attempt
+from components.ui.attempt_registry import REGISTRY
 from components.ui.captured import CapturedImage, now_iso
 from tests import imagery
-from tests.app_harness import capture_step, fake_camera, page_text, simulator, start_app, visit
+from tests.app_harness import (
+    attempt_of,
+    capture_step,
+    engine_of,
+    fake_camera,
+    page_text,
+    simulator,
+    start_app,
+    visit,
+)
 from tests.test_app_upload import upload
 
 
@@ -34,7 +45,7 @@ def test_an_upload_while_the_camera_runs_leaves_the_camera_on_the_engine_the_pag
         assert at.subheader[0].value == "Step 2 of 3: back of your ID"
         # The camera keeps the callback it was given; it must still drive the page's engine.
         callback = camera.last["video_frame_callback"]
-        assert callback.engine is at.session_state["attempt.engine"]
+        assert callback.engine is engine_of(at)
 
         camera.show("id_back", 2.0)
         at.run()
@@ -67,11 +78,11 @@ def test_set_steps_restarts_the_same_engine_on_other_steps() -> None:
 # ------------------------------------------------------------- identical faces, failing cards
 @pytest.fixture
 def bare_session() -> Iterator[None]:
-    """``capture_state`` outside a page run: Streamlit's bare-mode session state, emptied."""
-    st.session_state.clear()
-    yield
-    capture_state.stop_camera_analysis()
-    st.session_state.clear()
+    """``capture_state`` outside a page run, on an attempt of its own."""
+    attempt = Attempt(token="bare")
+    with patch.object(session, "current", return_value=attempt):
+        yield
+    attempt.close()
 
 
 def state_with(captures: dict[Step, list[Capture]]) -> EngineState:
@@ -134,7 +145,8 @@ def test_unticking_consent_stops_the_camera_and_forgets_the_attempt() -> None:
     with simulator(), fake_camera() as camera:
         at = start_app()
         capture_step(at, camera, "id_front")
-        engine = at.session_state["attempt.engine"]
+        engine = engine_of(at)
+        token = attempt_of(at).token
         assert engine.snapshot().captures
         upload(at, "upload_id_back", "back.jpg",
                imagery.jpeg(imagery.card_in_frame(imagery.id_card_back(), 1600, 1200, fill=0.7)),
@@ -143,7 +155,7 @@ def test_unticking_consent_stops_the_camera_and_forgets_the_attempt() -> None:
         visit(at, "pages/consent.py")
         at.checkbox(key="consent_checkbox").uncheck().run()
         assert not at.exception
-        assert not [key for key in at.session_state if str(key).startswith("attempt.")]
+        assert REGISTRY.find(token) is None  # the attempt is closed and gone
         analysed = engine.snapshot().analysed_frames
         camera.show("id_back", 0.5)  # the camera still sends frames: nobody analyses them
         assert engine.snapshot().analysed_frames == analysed

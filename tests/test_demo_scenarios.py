@@ -39,6 +39,7 @@ from tests.app_harness import (
     demo_mode,
     fake_camera,
     page_text,
+    send,
     simulator,
     start_app,
     visit,
@@ -170,7 +171,7 @@ def test_demo_selector_chooses_the_simulator_and_a_new_choice_sends_everything_a
         aml = embedded_simulator("aml_match")
         before = len(aml.requests_to("DigitalIdentity/verify"))
         selector.set_value("aml_match").run()
-        at.button(key="submit").click().run()
+        send(at)
         assert not at.exception
         assert verdict_banner(at).startswith("**Needs review**")
         text = page_text(at).lower()
@@ -184,7 +185,7 @@ def test_demo_selector_chooses_the_simulator_and_a_new_choice_sends_everything_a
         verified = embedded_simulator("verified")
         before = len(verified.requests_to("DigitalIdentity/verify"))
         at.selectbox(key=SELECTOR).set_value("verified").run()
-        at.button(key="submit").click().run()
+        send(at)
         assert verdict_banner(at).startswith("**Verified**")
         # The other simulator knows none of the first transaction: every step was sent anew.
         assert len(verified.requests_to("DigitalIdentity/verify")) == before + 3
@@ -204,9 +205,9 @@ def test_env_default_in_arabic_and_the_retry_uses_the_same_simulator() -> None:
 
         outage = embedded_simulator("service_outage")
         seen = len(outage.requests_to("verify/liveness"))
-        at.button(key="submit").click().run()
+        send(at)
         assert verdict_banner(at).startswith(f"**{AR['verdict.incomplete.title']}**")
-        at.button(key="retry_submission").click().run()
+        send(at, "retry_submission")
         assert verdict_banner(at).startswith(f"**{AR['verdict.verified.title']}**")
         assert len(outage.requests_to("verify/liveness")) == seen + RetryPolicy().attempts + 1
 
@@ -219,7 +220,7 @@ def test_no_demo_selector_with_a_real_configuration() -> None:
         assert at.title[0].value == "Check your photos"
         assert [box.key for box in at.selectbox] == []
         assert "simulator answer" not in page_text(at)
-        at.button(key="submit").click().run()
+        send(at)
         assert verdict_banner(at).startswith("**Verified**")  # the configured service decides
 
 

@@ -27,9 +27,11 @@ from components.vlens.errors import VlensError, VlensNetworkError, VlensTimeoutE
 from components.vlens.models import Envelope, StepResult
 from components.vlens.simulator.scenario import ForcedError, Scenario
 from tests.app_harness import (
+    attempt_of,
     capture_everything,
     fake_camera,
     page_text,
+    send,
     simulator,
     start_app,
     visit,
@@ -93,7 +95,7 @@ def results_page(outcome: VerificationOutcome, language: str = "en") -> AppTest:
     """The results page showing ``outcome``."""
     with fake_camera():  # the app opens on the capture page first
         at = start_app(language)
-    at.session_state["attempt.outcome"] = outcome
+    attempt_of(at).outcome = outcome
     visit(at, "pages/results.py")
     assert not at.exception
     return at
@@ -207,7 +209,7 @@ def test_used_up_attempts_offer_support_not_another_retry() -> None:
     with simulator(scenario), fake_camera() as camera:
         at = start_app()
         capture_everything(at, camera)
-        at.button(key="submit").click().run()
+        send(at)
         assert at.title[0].value == "Your result", page_text(at)
         text = page_text(at)
         assert "(code 4003)" in text and "contact support" in text.lower()

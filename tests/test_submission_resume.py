@@ -1,19 +1,16 @@
-"""A verification cut off part-way (a click during the API calls stops the Streamlit script)
-resumes from the steps already sent: nothing is sent, or billed, twice."""
+"""Nothing is sent, or billed, twice: a run resumes from the steps an earlier one already
+passed, and sending is idempotent on the attempt (clicks, reruns and reloads during a run join
+it; the run lives on its own thread, not in a Streamlit script that a click can cut off)."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
-from unittest.mock import patch
 
 import numpy as np
 import pytest
-import streamlit as st
-from streamlit.runtime.scriptrunner_utils.exceptions import StopException
 
 from components.capture.compress import encode_jpeg_under
-from components.ui import submission
+from components.ui.attempt import Attempt
 from components.ui.captured import CapturedImage, CaptureSet, now_iso
 from components.vlens import (
     StepEvent,
@@ -27,8 +24,17 @@ from components.vlens import (
 )
 from components.vlens.flow import outcome_so_far
 from components.vlens.simulator import Simulator
+from components.vlens.simulator.scenario import Scenario
 from tests import imagery
-from tests.app_harness import capture_everything, fake_camera, page_text, simulator, start_app
+from tests.app_harness import (
+    capture_everything,
+    fake_camera,
+    follow_verifying,
+    page_text,
+    simulator,
+    start_app,
+    visit,
+)
 
 ClientFor = Callable[..., VlensClient]
 FRONT = "verify/id/front"
@@ -71,36 +77,6 @@ def test_nothing_completed_reuses_nothing(simulator: Simulator, client_for: Clie
     assert outcome.verified and outcome.reused == frozenset()
 
 
-def test_a_click_during_the_calls_does_not_send_the_front_again() -> None:
-    describe = submission._describe
-    interrupted: list[StepEvent] = []
-
-    def stop_after_the_front(event: StepEvent) -> str:
-        # Streamlit ends a run at its next UI call when a click arrives: here, right after the
-        # front came back (sent and billed).
-        if (event.step is VerifyStep.ID_FRONT and event.phase is StepPhase.SUCCEEDED
-                and not interrupted):
-            interrupted.append(event)
-            raise StopException
-        return describe(event)
-
-    with simulator() as sim, fake_camera() as camera:
-        at = start_app()
-        capture_everything(at, camera)
-        assert at.title[0].value == "Check your photos", page_text(at)
-        with patch.object(submission, "_describe", stop_after_the_front):
-            at.button(key="submit").click().run()
-        assert interrupted and len(sim.requests_to(FRONT)) == 1
-        assert at.title[0].value == "Check your photos"  # the run stopped before the results
-
-        at.button(key="submit").click().run()
-        assert not at.exception
-        assert at.success[0].value.startswith("**Verified**"), page_text(at)
-        assert len(sim.requests_to(FRONT)) == 1  # the front was not sent (and billed) again
-        assert len(sim.requests_to("id/back")) == 1
-        assert "attempt.progress" not in at.session_state
-
-
 def full_set() -> CaptureSet:
     def image(step: str, bgr: np.ndarray) -> CapturedImage:
         return CapturedImage(step, encode_jpeg_under(bgr, 400_000), "upload", now_iso())
@@ -112,42 +88,29 @@ def full_set() -> CaptureSet:
     )
 
 
-def test_a_second_run_waits_for_the_call_in_flight_then_resumes_from_it() -> None:
-    """Fast reruns: a click stops the running script, but only at its next Streamlit call, and
-    the new run starts at once, while the old one may still be inside the front's API call."""
-    describe = submission._describe
-    first_sending = threading.Event()
-    release = threading.Event()
+def test_sends_during_a_run_join_it_and_each_step_is_sent_once() -> None:
+    attempt = Attempt(token="t")
+    with simulator(Scenario(latency_s=0.3)) as sim:
+        config, sent = sim.demo_config(), full_set()
+        first = attempt.send(sent, config, demo=False)
+        again = [attempt.send(sent, config, demo=False) for _ in range(5)]
+        assert all(run is first for run in again)
+        assert first.wait(30)
+    assert attempt.outcome is not None and attempt.outcome.verified
+    assert attempt.sent is first.sent
+    for path in (FRONT, "id/back", "multi"):
+        assert len(sim.requests_to(path)) == 1, path
 
-    def old_run_in_a_slow_call(event: StepEvent) -> str:
-        if threading.current_thread().name == "old-run":
-            if event.step is VerifyStep.ID_FRONT and event.phase is StepPhase.STARTED:
-                first_sending.set()
-                release.wait(10)  # the front's call is still under way
-            elif event.phase is StepPhase.SUCCEEDED:
-                raise StopException  # the old run's next Streamlit call: it stops there
-        return describe(event)
 
-    st.session_state.clear()
-    sent = full_set()
-    stopped: list[BaseException] = []
-
-    def old_run() -> None:
-        try:
-            submission.submit(sent)
-        except StopException as stop:
-            stopped.append(stop)
-
-    with simulator() as sim, patch.object(submission, "_describe", old_run_in_a_slow_call):
-        old = threading.Thread(target=old_run, name="old-run")
-        old.start()
-        assert first_sending.wait(10)
-        assert submission.in_flight()
-        threading.Timer(0.3, release.set).start()
-        outcome = submission.submit(sent)  # the new run, started while the old one sends
-        old.join(10)
-    st.session_state.clear()
-    assert stopped, "the old run was not stopped"
-    assert outcome is not None and outcome.verified
-    assert VerifyStep.ID_FRONT in outcome.reused
-    assert len(sim.requests_to(FRONT)) == 1
+def test_the_run_outlives_the_page_and_a_reload_shows_its_progress_then_the_result() -> None:
+    with simulator(Scenario(latency_s=0.4)) as sim, fake_camera() as camera:
+        at = start_app()
+        capture_everything(at, camera)
+        at.button(key="submit").click().run()
+        assert at.title[0].value == "Verifying…", page_text(at)
+        visit(at, "pages/review.py")  # back to the review (or a reload of it) while sending
+        assert at.title[0].value == "Verifying…", page_text(at)
+        assert "Check 1 of 3: Reading the front of your ID" in page_text(at)
+        follow_verifying(at)
+        assert at.success[0].value.startswith("**Verified**"), page_text(at)
+        assert len(sim.requests_to(FRONT)) == 1 and len(sim.requests_to("id/back")) == 1

@@ -19,9 +19,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DEMO_SCENARIO_ENV = "VLENS_DEMO_SCENARIO"
-# The session's chosen demo scenario. Not the selector's own key: Streamlit forgets a widget's
-# value on pages that do not show it, and the results page's retry must use the same simulator.
-DEMO_SCENARIO_CHOICE = "demo_scenario_choice"
 
 
 @dataclass(frozen=True)
@@ -50,15 +47,24 @@ def default_demo_scenario() -> str:
 
 
 def chosen_demo_scenario() -> str:
-    """The demo scenario this session chose on the review page, else the default."""
-    chosen = st.session_state.get(DEMO_SCENARIO_CHOICE)
-    return chosen if isinstance(chosen, str) else default_demo_scenario()
+    """The demo scenario this attempt chose on the review page, else the default. Kept in the
+    attempt, not the selector's own key: Streamlit forgets a widget's value on pages that do
+    not show it, and the results page's retry must use the same simulator."""
+    from components.ui import session
+
+    attempt = session.current()
+    chosen = attempt.demo_scenario if attempt is not None else None
+    return chosen if chosen is not None else default_demo_scenario()
 
 
 def choose_demo_scenario(name: str) -> bool:
-    """Remember ``name`` for this session; True when that changes the earlier choice."""
+    """Remember ``name`` for this attempt; True when that changes the earlier choice."""
+    from components.ui import session
+
     changed = chosen_demo_scenario() != name
-    st.session_state[DEMO_SCENARIO_CHOICE] = name
+    attempt = session.current()
+    if attempt is not None:
+        attempt.demo_scenario = name
     return changed
 
 

@@ -12,7 +12,7 @@ from streamlit_webrtc.config import Translations
 
 from components.capture.webrtc import FrameCallback
 from components.turn_credentials import session_ice_servers
-from components.ui import session
+from components.ui import capture_state
 from components.ui.backend import webrtc_section
 from components.ui.i18n import t
 
@@ -67,7 +67,7 @@ def live_camera(callback: FrameCallback) -> Any:
     """Show the self-view with the engine's guidance drawn on it; returns the streamer context.
 
     ``callback`` comes from ``make_video_frame_callback(engine)`` with the engine kept in
-    ``st.session_state``; it runs on streamlit-webrtc's thread and never touches Streamlit."""
+    the attempt; it runs on streamlit-webrtc's thread and never touches Streamlit."""
     return webrtc_streamer(
         key=WIDGET_KEY,
         mode=WebRtcMode.SENDRECV,
@@ -82,11 +82,11 @@ def live_camera(callback: FrameCallback) -> Any:
 def picture_missing(started: bool, analysed_frames: int) -> bool:
     """True when the stream was started a while ago but no frame has reached the engine (the
     connection never came up, e.g. a network that needs a TURN server, or a silent camera)."""
+    captures = capture_state.work()
     if not started or analysed_frames:
-        session.attempt_pop("playing_since")
+        captures.playing_since = None
         return False
-    since = session.attempt_get("playing_since")
-    if since is None:
-        session.attempt_set("playing_since", time.monotonic())
+    if captures.playing_since is None:
+        captures.playing_since = time.monotonic()
         return False
-    return time.monotonic() - since > NO_PICTURE_AFTER_S
+    return time.monotonic() - captures.playing_since > NO_PICTURE_AFTER_S

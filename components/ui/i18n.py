@@ -5,8 +5,6 @@ from __future__ import annotations
 import logging
 from typing import Final, Literal
 
-import streamlit as st
-
 from components.ui import strings_ar, strings_en
 
 Language = Literal["en", "ar"]
@@ -15,7 +13,6 @@ CATALOGUES: Final[dict[Language, dict[str, str]]] = {
     "en": strings_en.STRINGS,
     "ar": strings_ar.STRINGS,
 }
-_LANGUAGE_KEY: Final = "ui_language"
 _log = logging.getLogger(__name__)
 
 
@@ -33,12 +30,22 @@ def translate(language: Language, key: str, **kwargs: object) -> str:
 
 
 def current_language() -> Language:
-    value = st.session_state.get(_LANGUAGE_KEY, "en")
-    return value if value in LANGUAGES else "en"
+    """The attempt's language; before there is an attempt, the one chosen in this session."""
+    from components.ui import session
+
+    attempt = session.current()
+    if attempt is not None:
+        return attempt.language
+    return session.language_before_attempt() or "en"
 
 
 def set_language(language: Language) -> None:
-    st.session_state[_LANGUAGE_KEY] = language
+    from components.ui import session
+
+    attempt = session.current()
+    if attempt is not None:
+        attempt.language = language
+    session.remember_language(language)
 
 
 def is_rtl() -> bool:

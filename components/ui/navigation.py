@@ -8,12 +8,13 @@ no right-to-left layout). Switching always goes through the ``st.Page`` objects 
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, NoReturn
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 
 from components.ui import session
+from components.ui.attempt import Attempt
 from components.ui.i18n import t
 
 # name -> (file, url path); the first one is the default page.
@@ -22,6 +23,7 @@ PAGES: Final[dict[str, tuple[str, str]]] = {
     "consent": ("pages/consent.py", "agree"),
     "capture": ("pages/capture.py", "photos"),
     "review": ("pages/review.py", "check"),
+    "verifying": ("pages/verifying.py", "sending"),
     "results": ("pages/results.py", "result"),
 }
 
@@ -37,15 +39,18 @@ def customer_pages() -> dict[str, StreamlitPage]:
     return {name: page(name) for name in PAGES}
 
 
-def go(name: str) -> None:
-    """Switch to page ``name`` now (ends this script run)."""
-    st.switch_page(page(name))
+def go(name: str) -> NoReturn:
+    """Switch to page ``name`` now (ends this script run), keeping the attempt's token (and
+    any other parameter) in the URL."""
+    st.switch_page(page(name), query_params=session.url_params())
 
 
-def require_consent() -> None:
-    """Stop a page that needs consent and offer the way to give it."""
-    if session.consent_given():
-        return
+def require_consent() -> Attempt:
+    """The attempt of a page that needs consent; otherwise stop the page and offer the way to
+    give it."""
+    attempt = session.current()
+    if attempt is not None and attempt.consent:
+        return attempt
     st.info(t("consent.missing"))
     if st.button(t("consent.go"), key="go_consent", type="primary"):
         go("consent")

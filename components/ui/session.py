@@ -1,57 +1,92 @@
-"""Session-state helpers: everything one customer's session holds, in memory only."""
+"""The bridge between a Streamlit session and the customer's ``Attempt``.
+
+The attempt lives in the process's ``AttemptRegistry``; the page URL carries its token
+(``?attempt=…``), so a reload or a restored tab resumes it, in its language. Nothing else of
+the attempt is kept in ``st.session_state``; only a one-off message for the next page is.
+"""
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import Final, Literal
 
 import streamlit as st
 
-CONSENT: Final = "consent_given"
-FLASH: Final = "flash_message"
+from components.ui.attempt import Attempt
+from components.ui.attempt_registry import REGISTRY
+from components.ui.i18n import Language
 
-# Keys that belong to a verification attempt; cleared by "Start over" and "Delete my data now".
-_ATTEMPT_PREFIX: Final = "attempt."
+TOKEN_PARAM: Final = "attempt"
+FLASH: Final = "flash_message"
+LANGUAGE: Final = "ui_language"  # before an attempt exists, and after one is deleted
+
+TokenState = Literal["none", "live", "unknown"]
+
+
+def _token() -> str | None:
+    token = st.query_params.get(TOKEN_PARAM)
+    return token or None
+
+
+def current() -> Attempt | None:
+    """This page's attempt, or None (no token in the URL, or one that expired)."""
+    token = _token()
+    return REGISTRY.find(token) if token is not None else None
+
+
+def token_state() -> TokenState:
+    """Whether the URL names no attempt, a live one, or one unknown here (expired, deleted,
+    mistyped)."""
+    token = _token()
+    if token is None:
+        return "none"
+    return "live" if REGISTRY.find(token) is not None else "unknown"
+
+
+def begin(language: Language) -> Attempt | None:
+    """A new attempt for this page, its token put in the URL; None when the service is full."""
+    attempt = REGISTRY.open(language)
+    if attempt is not None:
+        st.query_params[TOKEN_PARAM] = attempt.token
+    return attempt
+
+
+def url_params() -> dict[str, str]:
+    """The query parameters a page switch keeps (the attempt's token among them)."""
+    return {key: st.query_params[key] for key in st.query_params}
+
+
+def forget_token() -> None:
+    st.query_params.pop(TOKEN_PARAM, None)
 
 
 def consent_given() -> bool:
-    return bool(st.session_state.get(CONSENT, False))
+    attempt = current()
+    return attempt is not None and attempt.consent
 
 
-def give_consent() -> None:
-    st.session_state[CONSENT] = True
+def language_before_attempt() -> Language | None:
+    value = st.session_state.get(LANGUAGE)
+    return value if value in ("en", "ar") else None
 
 
-def withdraw_consent() -> None:
-    st.session_state[CONSENT] = False
-
-
-def attempt_get(name: str, default: Any = None) -> Any:
-    """A value of the current verification attempt (captures, engine, outcome, …)."""
-    return st.session_state.get(_ATTEMPT_PREFIX + name, default)
-
-
-def attempt_set(name: str, value: Any) -> None:
-    st.session_state[_ATTEMPT_PREFIX + name] = value
-
-
-def attempt_pop(name: str) -> Any:
-    return st.session_state.pop(_ATTEMPT_PREFIX + name, None)
+def remember_language(language: Language) -> None:
+    st.session_state[LANGUAGE] = language
 
 
 def clear_attempt() -> None:
-    """Forget every capture and result of this session (keeps language and consent)."""
-    for key in [k for k in st.session_state if str(k).startswith(_ATTEMPT_PREFIX)]:
-        del st.session_state[key]
+    """"Start over": forget every capture and result (keeps language and consent)."""
+    attempt = current()
+    if attempt is not None:
+        attempt.start_over()
 
 
 def delete_everything() -> None:
-    """Drop all session data except the chosen language; consent must be given again."""
-    from components.ui.i18n import current_language, set_language
-
-    language = current_language()
-    for key in list(st.session_state):
-        del st.session_state[key]
-    set_language(language)
+    """Close the attempt (captures, results, consent); only the language is remembered."""
+    attempt = current()
+    if attempt is not None:
+        remember_language(attempt.language)
+        REGISTRY.close(attempt.token)
+    forget_token()
 
 
 def flash(key: str) -> None:

@@ -338,4 +338,25 @@ STRINGS: dict[str, str] = {
         "أعطت الكاميرا صورة منخفضة الدقة لهذا الوجه من البطاقة؛ إذا كانت البيانات المقروءة منها "
         "خاطئة، فأعد التقاطها أقرب إلى الكاميرا أو ارفع صورة بدلًا من ذلك."
     ),
+    # ---- Customer flow (issue 9): attempts, the "Verifying…" screen --------------------------
+    "nav.verifying": "جارٍ التحقق",
+    "attempt.busy": "الخدمة مشغولة الآن. يُرجى المحاولة مرة أخرى بعد بضع دقائق.",
+    "attempt.expired.title": "انتهت هذه الجلسة",
+    "attempt.expired.body": (
+        "هذا الرابط يخص عملية تحقق انتهت: إما انتهت صلاحيتها بعد فترة دون نشاط، أو حُذفت بياناتها. "
+        "لم تعد صورك محفوظة. يمكنك البدء من جديد."
+    ),
+    "attempt.expired.restart": "ابدأ من جديد",
+    "verifying.title": "جارٍ التحقق…",
+    "verifying.intro": (
+        "يجري الآن فحص صورك. يستغرق ذلك عادةً أقل من نصف دقيقة. يمكنك البقاء في هذه الصفحة: "
+        "ستظهر النتيجة تلقائيًا."
+    ),
+    "verifying.progress": "اكتمل {done} من {total} فحوصات",
+    "verifying.step_line": "الفحص {index} من {total}: {name} — {state}",
+    "verifying.step_done": "تم",
+    "verifying.step_running": "جارٍ",
+    "verifying.step_failed": "توقّف",
+    "verifying.step_waiting": "في الانتظار",
+    "verifying.elapsed": "الوقت حتى الآن: {seconds} ث",
 }

@@ -366,4 +366,27 @@ STRINGS: dict[str, str] = {
         "Your camera gave a low-resolution picture of this card side; if the details read from "
         "it are wrong, retake it closer to the camera or upload a photo instead."
     ),
+    # ---- Customer flow (issue 9): attempts, the "Verifying…" screen --------------------------
+    "nav.verifying": "Verifying",
+    "attempt.busy": (
+        "The service is busy right now. Please try again in a few minutes."
+    ),
+    "attempt.expired.title": "This session has ended",
+    "attempt.expired.body": (
+        "This link belongs to a verification that has ended: it expired after a while without "
+        "activity, or its data was deleted. Your photos are no longer kept. You can start again."
+    ),
+    "attempt.expired.restart": "Start again",
+    "verifying.title": "Verifying…",
+    "verifying.intro": (
+        "Your photos are being checked. This usually takes under half a minute. You can stay "
+        "on this page: the result opens by itself."
+    ),
+    "verifying.progress": "{done} of {total} checks done",
+    "verifying.step_line": "Check {index} of {total}: {name} — {state}",
+    "verifying.step_done": "done",
+    "verifying.step_running": "in progress",
+    "verifying.step_failed": "stopped",
+    "verifying.step_waiting": "waiting",
+    "verifying.elapsed": "Time so far: {seconds} s",
 }

@@ -1,149 +1,139 @@
-"""Send the captures to Vlens, showing each API step live inside ``st.status``."""
+"""Sending the captures to Vlens: one ``Submission`` per send, run on its own thread.
+
+The run belongs to the customer's attempt, not to a Streamlit script run: clicks, reruns and
+reloads during a submission cannot stop it half-way (a Streamlit script is cut off at its next
+UI call), and a second "Send" while one runs joins the running one (see ``Attempt.send``). The
+page only reads ``progress()`` and, once ``done``, the outcome. No Streamlit here.
+"""
 
 from __future__ import annotations
 
+import logging
+import threading
 import time
-import uuid
-
-import streamlit as st
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from components.observability import StepTimer, log_verification
-from components.ui import session
-from components.ui.backend import resolve_backend
 from components.ui.captured import CaptureSet
-from components.ui.failure_text import failure_text_key
-from components.ui.i18n import current_language, t
 from components.vlens import (
     StepEvent,
     StepPhase,
-    StepResult,
-    VerificationImages,
     VerificationOutcome,
     VerifyStep,
     VlensClient,
-    describe_error,
     run_verification,
 )
+from components.vlens.config import VlensConfig
+from components.vlens.errors import VlensError
 from components.vlens.flow import outcome_so_far
 
-OUTCOME = "outcome"
-SENT = "sent"
-# The steps done so far in a run that has not finished: (backend identity, outcome so far).
-# Any click during a run (a second Submit, Retake, a language switch) stops the script at its
-# next Streamlit call; the steps already sent (and paid for) are then taken from here.
-PROGRESS = "progress"
-# (run id, start time) of the run in flight. A click during a run starts a new script run at
-# once (fast reruns) while the old one may still be inside an API call: the new one waits for
-# that call to land (and be saved) before it sends anything.
-IN_FLIGHT = "submission_in_flight"
-IN_FLIGHT_MAX_S = 120.0  # longer than one step with its retries; an older mark is stale
+log = logging.getLogger(__name__)
+
+STEPS: tuple[VerifyStep, ...] = (VerifyStep.ID_FRONT, VerifyStep.ID_BACK, VerifyStep.LIVENESS)
 
 
-def last_outcome() -> VerificationOutcome | None:
-    return session.attempt_get(OUTCOME)
+@dataclass(frozen=True)
+class Progress:
+    """What a submission has done so far, for the "Verifying…" screen."""
+
+    finished: tuple[VerifyStep, ...]  # succeeded or reused, in order
+    current: VerifyStep | None  # being sent right now
+    failed: VerifyStep | None
+    elapsed_s: float
+    done: bool
+
+    @property
+    def fraction(self) -> float:
+        return 1.0 if self.done else len(self.finished) / len(STEPS)
 
 
-def last_sent() -> CaptureSet | None:
-    return session.attempt_get(SENT)
+class Submission:
+    """One verification run of ``sent`` against ``config`` on a worker thread.
 
+    ``previous`` is an earlier outcome for the same images and service: steps it already
+    passed are reused, not resent (nor billed) again. ``on_done`` gets the outcome on the
+    worker thread, before ``done`` turns true.
+    """
 
-def _describe(event: StepEvent) -> str:
-    name = t(f"api_step.{event.step.value}")
-    if event.phase is StepPhase.STARTED:
-        return t("review.step_started", name=name)
-    if event.phase is StepPhase.FAILED:
-        language = current_language()
-        if event.error is not None:
-            # As on the results page: a documented Vlens code keeps the catalogue's text; other
-            # failures (network, timeout, outage) get our wording, not the transport's message.
-            info = event.error.info(event.step.value)
-            known = event.error.code is not None and info.known
-            message = info.message[language] if known else t(failure_text_key(event.error))
-        elif event.result is not None and event.result.error_code is not None:
-            message = describe_error(event.result.error_code, event.step.value).message[language]
-        else:
-            message = t("review.step_checks_failed")
-        return t("review.step_error", name=name, message=message)
-    if event.phase is StepPhase.REUSED:
-        return t("review.step_reused", name=name)
-    return t("review.step_finished", name=name)
+    def __init__(
+        self,
+        sent: CaptureSet,
+        config: VlensConfig,
+        *,
+        language: str,
+        demo: bool,
+        previous: VerificationOutcome | None = None,
+        on_done: Callable[[Submission], None] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.sent = sent
+        self.config = config
+        self.backend_key = config.token_key
+        self._language = language
+        self._demo = demo
+        self._previous = previous
+        self._on_done = on_done
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._events: list[StepEvent] = []
+        self._started_at = clock()
+        self._ended_at: float | None = None
+        self._done = threading.Event()
+        self.outcome: VerificationOutcome | None = None
+        self._thread = threading.Thread(target=self._run, name="vlens-submission", daemon=True)
 
+    def start(self) -> Submission:
+        self._thread.start()
+        return self
 
-class _ProgressKeeper:
-    """An ``on_step`` callback saving each finished step to the session before anything else."""
+    @property
+    def done(self) -> bool:
+        return self._done.is_set()
 
-    def __init__(self, images: VerificationImages, backend_key: tuple[str, ...]) -> None:
-        self.images = images
-        self.backend_key = backend_key
-        self.completed: dict[VerifyStep, StepResult] = {}
+    def wait(self, timeout_s: float | None = None) -> bool:
+        """Block until the run ends (tests and the CLI-style callers); True when it did."""
+        return self._done.wait(timeout_s)
 
-    def __call__(self, event: StepEvent) -> None:
-        if event.phase in (StepPhase.SUCCEEDED, StepPhase.REUSED) and event.result is not None:
-            self.completed[event.step] = event.result
-            session.attempt_set(PROGRESS, (self.backend_key,
-                                           outcome_so_far(self.images, self.completed)))
+    def progress(self) -> Progress:
+        with self._lock:
+            events = list(self._events)
+            ended = self._ended_at
+        finished = tuple(event.step for event in events
+                         if event.phase in (StepPhase.SUCCEEDED, StepPhase.REUSED))
+        failed = next((event.step for event in events if event.phase is StepPhase.FAILED), None)
+        started = [event.step for event in events if event.phase is StepPhase.STARTED]
+        current = started[-1] if started and started[-1] not in finished and not failed else None
+        elapsed = (ended if ended is not None else self._clock()) - self._started_at
+        return Progress(finished, current, failed, max(0.0, elapsed), self.done)
 
+    def _record(self, event: StepEvent) -> None:
+        with self._lock:
+            self._events.append(event)
 
-def in_flight() -> bool:
-    """Whether a verification run of this session is sending right now."""
-    mark = session.attempt_get(IN_FLIGHT)
-    return mark is not None and time.monotonic() - mark[1] < IN_FLIGHT_MAX_S
-
-
-def _wait_for_run_in_flight(poll_s: float = 0.05) -> None:
-    while in_flight():
-        time.sleep(poll_s)
-
-
-def _resume_from(backend_key: tuple[str, ...]) -> VerificationOutcome | None:
-    """What the next run may reuse: an unfinished run's steps on this backend, else the last
-    outcome."""
-    progress = session.attempt_get(PROGRESS)
-    if progress is not None and progress[0] == backend_key:
-        return progress[1]
-    return last_outcome()
-
-
-def submit(sent: CaptureSet) -> VerificationOutcome | None:
-    """Run the verification for ``sent``; steps that already succeeded with the very same
-    images in this session (in the last outcome, or in a run cut off part-way) are reused, not
-    resent. None when not configured."""
-    backend = resolve_backend()
-    if backend.config is None:
-        st.error(t("failure.config"))
-        return None
-    images = sent.verification_images()
-    backend_key = backend.config.token_key
-    keeper = _ProgressKeeper(images, backend_key)
-    with (
-        VlensClient(backend.config, language=current_language()) as client,
-        st.status(t("review.status_running"), expanded=True) as status,
-    ):
-        def show(event: StepEvent) -> None:
-            keeper(event)  # saved first: the Streamlit call below may end this run
-            status.write(_describe(event))
-
-        timer = StepTimer(then=show)
-        _wait_for_run_in_flight()
-        mark = (uuid.uuid4().hex, time.monotonic())
-        session.attempt_set(IN_FLIGHT, mark)
+    def _run(self) -> None:
+        images = self.sent.verification_images()
+        timer = StepTimer(then=self._record)
         try:
-            outcome = run_verification(
-                client,
-                images,
-                get_extracted_data=True,
-                previous=_resume_from(backend_key),
-                on_step=timer,
-            )
-            session.attempt_set(OUTCOME, outcome)
-            session.attempt_set(SENT, sent)
-            session.attempt_pop(PROGRESS)
+            with VlensClient(self.config, language=self._language) as client:
+                outcome = run_verification(client, images, get_extracted_data=True,
+                                           previous=self._previous, on_step=timer)
+        except Exception as exc:  # a bug, not an answer: still an outcome the page can show
+            log.exception("verification run failed unexpectedly")
+            error = VlensError(f"unexpected {type(exc).__name__}")
+            completed = {event.step: event.result for event in self._events
+                         if event.phase is StepPhase.SUCCEEDED and event.result is not None}
+            partial = outcome_so_far(images, completed)
+            outcome = VerificationOutcome(
+                verdict=partial.verdict, steps=partial.steps, reused=frozenset(),
+                transaction_id=partial.transaction_id, findings=(), problem=error.info(),
+                failed_step=None, error=error, request_ids=partial.request_ids, images=images)
+        log_verification(outcome, latencies_ms=timer.latencies_ms, demo=self._demo)
+        self.outcome = outcome
+        with self._lock:
+            self._ended_at = self._clock()
+        try:
+            if self._on_done is not None:
+                self._on_done(self)
         finally:
-            if session.attempt_get(IN_FLIGHT) == mark:  # not a later run's mark
-                session.attempt_pop(IN_FLIGHT)
-        log_verification(outcome, latencies_ms=timer.latencies_ms, demo=backend.demo)
-        status.update(
-            label=t("review.status_done" if outcome.completed else "review.status_failed"),
-            state="complete" if outcome.completed else "error",
-        )
-    return outcome
+            self._done.set()

@@ -21,7 +21,7 @@ from components.capture.compress import (
 from components.capture.hints import Hint, Step
 from components.capture.package import IdenticalFacesError, package_captures
 from components.capture.video import ClipError, capture_from_clip
-from components.ui import capture_state, session
+from components.ui import capture_state
 from components.ui.captured import FACES_NEEDED, CapturedImage, now_iso
 from components.ui.i18n import t
 
@@ -41,9 +41,7 @@ def upload_fallback(expanded: bool = False) -> None:
 
 def _notes() -> dict[str, tuple[str, str]]:
     """Per uploader: (file id processed, message key shown) so a file is processed once."""
-    notes: dict[str, tuple[str, str]] = session.attempt_get("upload_notes", {})
-    session.attempt_set("upload_notes", notes)
-    return notes
+    return capture_state.work().upload_notes
 
 
 def _show(kind: str, text: str) -> None:

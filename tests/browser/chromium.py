@@ -62,12 +62,22 @@ def require_chromium_executable() -> Path:
 
 def launch_with_camera(playwright: Playwright, clip: Path) -> Browser:
     """Headless Chromium whose only camera plays ``clip``."""
+    return _launch(playwright, fake_camera_flags(clip))
+
+
+def launch_plain(playwright: Playwright) -> Browser:
+    """Headless Chromium with Chromium's own fake camera (a test pattern), permission granted."""
+    return _launch(playwright, ["--use-fake-ui-for-media-stream",
+                                "--use-fake-device-for-media-stream", *QUIET_FLAGS])
+
+
+def _launch(playwright: Playwright, args: list[str]) -> Browser:
     executable = require_chromium_executable()
     try:
         return playwright.chromium.launch(
             executable_path=str(executable),
             headless=True,
-            args=fake_camera_flags(clip),
+            args=args,
             timeout=60_000,
         )
     except Error as exc:

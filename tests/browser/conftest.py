@@ -11,6 +11,7 @@ from playwright.sync_api import Browser, Playwright, sync_playwright
 
 from tests.browser.chromium import (
     browser_unavailable,
+    launch_plain,
     launch_with_camera,
     require_chromium_executable,
 )
@@ -35,13 +36,20 @@ def pytest_runtest_makereport(
     return report
 
 
-def _serve(tmp_dir: Path, script: Path, name: str) -> StreamlitServer:
+def _serve(tmp_dir: Path, script: Path, name: str,
+           env: dict[str, str] | None = None) -> StreamlitServer:
     return StreamlitServer(
         script=script,
         log_path=ARTIFACTS / "logs" / f"{name}.log",
         secrets_file=tmp_dir / "secrets.toml",
-        env={"VLENS_TEST_NO_ICE": "1"},
+        env={"VLENS_TEST_NO_ICE": "1", **(env or {})},
     ).start()
+
+
+def serve_app(tmp_path_factory: pytest.TempPathFactory, name: str,
+              env: dict[str, str] | None = None) -> StreamlitServer:
+    """The real app in demo mode with extra environment ``env`` (e.g. a demo scenario)."""
+    return _serve(tmp_path_factory.mktemp(name), APP, name, env)
 
 
 @pytest.fixture(scope="module")
@@ -79,6 +87,16 @@ def playwright() -> Iterator[Playwright]:
         yield instance
     finally:
         manager.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def plain_browser(playwright: Playwright) -> Iterator[Browser]:
+    """Headless Chromium without a camera clip, shared by one module (upload-path tests)."""
+    browser = launch_plain(playwright)
+    try:
+        yield browser
+    finally:
+        browser.close()
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import contextlib
 import re
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
@@ -83,8 +84,10 @@ def accept_consent(page: Page) -> None:
     proceed = keyed(page, "consent_continue").get_by_role("button", name=en("consent.continue"))
     expect(proceed).to_be_disabled()
     keyed(page, "consent_checkbox").get_by_text(en("consent.checkbox")).click()
-    expect(proceed).to_be_enabled()
-    proceed.click()
+    # The rerun may briefly show the old, disabled button beside the new one.
+    enabled = keyed(page, "consent_continue").locator("button:not([disabled])")
+    expect(enabled).to_have_count(1)
+    enabled.click()
 
 
 def go_to_review(page: Page, timeout_s: float = 30.0) -> None:
@@ -114,3 +117,48 @@ def step_heading(index: int, key: str) -> str:
 FACE_TIMING = re.compile(
     re.escape(en("review.face_timing", count=3, seconds="@")).replace("@", r"\d+(\.\d+)?")
 )
+
+
+def write_upload_files(folder: Path) -> dict[str, Path]:
+    """A card front and back photo and a selfie video, as a customer without a camera has."""
+    from tests.clips import selfie_video
+    from tests.imagery import card_in_frame, id_card_back, id_card_front, jpeg
+
+    folder.mkdir(parents=True, exist_ok=True)
+    files = {
+        "id_front": (folder / "front.jpg",
+                     jpeg(card_in_frame(id_card_front(), 1600, 1200, fill=0.7))),
+        "id_back": (folder / "back.jpg",
+                    jpeg(card_in_frame(id_card_back(), 1600, 1200, fill=0.7, seed=2))),
+        "face": (folder / "selfie.mp4", selfie_video()),
+    }
+    for path, data in files.values():
+        path.write_bytes(data)
+    return {step: path for step, (path, _) in files.items()}
+
+
+def upload_everything(page: Page, files: dict[str, Path]) -> None:
+    """Upload both card sides and the selfie video; the app then opens the review by itself."""
+    for step in ("id_front", "id_back", "face"):
+        keyed(page, f"upload_{step}").locator('input[type="file"]').set_input_files(files[step])
+        if step != "face":
+            # Inside the (folded) upload section: on the page, not necessarily in view.
+            expect(text(page, en("upload.added", name=en(f"step.{step}.label"))).first
+                   ).to_be_attached(timeout=PAGE_LOAD_MS)
+    go_to_review(page, timeout_s=60.0)
+
+
+def double_click(page: Page, target: Locator, gap_ms: int = 200, touch: bool = False) -> None:
+    """Two clicks (or taps) at the same spot ``gap_ms`` apart, as an impatient customer does:
+    the second lands on whatever is there by then."""
+    target.scroll_into_view_if_needed()
+    box = target.bounding_box()
+    assert box is not None, "the button is not on screen"
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    for index in range(2):
+        if touch:
+            page.touchscreen.tap(x, y)
+        else:
+            page.mouse.click(x, y)
+        if index == 0:
+            page.wait_for_timeout(gap_ms)

@@ -1,0 +1,108 @@
+"""One customer's verification attempt as one typed object: language, consent, the capture
+work (engine, kept images, upload notes), the submission and its outcome.
+
+Created by ``AttemptRegistry.open`` and closed by ``Attempt.close`` (expiry, "Delete my data",
+withdrawn consent); "Start over" keeps the language and consent (``start_over``). Everything is
+in memory only. No Streamlit here: pages reach the attempt through ``components.ui.session``.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from components.ui.captured import STEP_ORDER, CaptureSet
+from components.ui.i18n import Language
+from components.ui.submission import Submission
+
+if TYPE_CHECKING:
+    from components.capture.processor import CaptureEngine
+    from components.capture.webrtc import FrameCallback
+    from components.vlens import VerificationOutcome
+    from components.vlens.config import VlensConfig
+
+
+@dataclass(eq=False)
+class CaptureWork:
+    """The captures in progress: the camera's engine and the images already final."""
+
+    engine: CaptureEngine | None = None
+    frame_callback: FrameCallback | None = None  # owns the engine's analysis thread
+    engine_steps: tuple[str, ...] = STEP_ORDER  # the steps the camera is taking
+    seen_at: dict[tuple[str, float], str] = field(default_factory=dict)
+    camera_cache: tuple[tuple[tuple[str, float, bool], ...], CaptureSet] | None = None
+    kept: CaptureSet = field(default_factory=CaptureSet)  # uploads and settled captures
+    # Per uploader: (file id processed, "kind|message" shown), so a file is processed once.
+    upload_notes: dict[str, tuple[str, str]] = field(default_factory=dict)
+    playing_since: float | None = None  # when the stream started without a frame analysed
+    in_progress: bool = False  # a step was still missing at the last look
+
+    def close(self) -> None:
+        """Stop the analysis thread (the engine and images go with this object)."""
+        callback, self.frame_callback = self.frame_callback, None
+        if callback is not None:
+            callback.close()
+
+
+@dataclass(eq=False)
+class Attempt:
+    token: str  # unguessable: the key of this attempt in the registry and the page URL
+    language: Language = "en"
+    consent: bool = False
+    demo_scenario: str | None = None  # demo mode: the simulator answer chosen on the review
+    captures: CaptureWork = field(default_factory=CaptureWork)
+    submission: Submission | None = None
+    outcome: VerificationOutcome | None = None
+    sent: CaptureSet | None = None  # the images the outcome is about
+    outcome_backend: tuple[str, ...] | None = None  # which service answered it
+    created_at: float = 0.0
+    last_seen: float = 0.0
+    closed: bool = False
+    _lock: threading.RLock = field(default_factory=threading.RLock, repr=False)
+
+    @property
+    def sending(self) -> bool:
+        return self.submission is not None and not self.submission.done
+
+    def send(self, sent: CaptureSet, config: VlensConfig, *, demo: bool) -> Submission:
+        """Start verifying ``sent``, or join the run already under way: any number of calls
+        while one runs lead to that one run. Steps the last outcome already passed with the
+        same images on the same service are reused, not resent."""
+        with self._lock:
+            if self.submission is not None and not self.submission.done:
+                return self.submission
+            previous = self.outcome if self.outcome_backend == config.token_key else None
+            self.submission = Submission(sent, config, language=self.language, demo=demo,
+                                         previous=previous, on_done=self._finished)
+            return self.submission.start()
+
+    def _finished(self, submission: Submission) -> None:
+        with self._lock:
+            if submission is self.submission and not self.closed:
+                self.outcome = submission.outcome
+                self.sent = submission.sent
+                self.outcome_backend = submission.backend_key
+
+    def forget_outcome(self) -> None:
+        """Another service (a new demo scenario) knows none of the earlier transactions."""
+        with self._lock:
+            self.outcome = None
+            self.outcome_backend = None
+
+    def start_over(self) -> None:
+        """Forget every capture and result (keeps language and consent)."""
+        with self._lock:
+            self.captures.close()
+            self.captures = CaptureWork()
+            self.submission = None  # a run still going finishes on its own, unrecorded
+            self.outcome = None
+            self.sent = None
+            self.outcome_backend = None
+
+    def close(self) -> None:
+        """Forget everything: captures, results, consent. The registry drops it too."""
+        with self._lock:
+            self.start_over()
+            self.consent = False
+            self.closed = True
