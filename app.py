@@ -16,8 +16,14 @@ from components.observability import configure_logging
 from components.ui import navigation, session
 from components.ui.attempt_view import attempt_ended
 from components.ui.backend import app_secrets, resolve_backend
-from components.ui.i18n import t
-from components.ui.layout import apply_direction, demo_label, flow_progress, language_switch
+from components.ui.i18n import t, translate
+from components.ui.layout import (
+    apply_direction,
+    demo_label,
+    flow_progress,
+    language_switch,
+    page_frame,
+)
 
 st.set_page_config(page_title=t("app.title"), page_icon="🪪", layout="centered")
 configure_logging(app_secrets(), os.environ)  # idempotent: one handler however often it runs
@@ -40,16 +46,32 @@ backend = resolve_backend()
 apply_direction()
 page_name = next((name for name, page in CUSTOMER_PAGES.items()
                   if page.url_path == current.url_path), "operator")
+ended = page_name != "operator" and session.token_state() == "unknown"
+# Each page's h1, where focus goes on a page change (results: the verdict itself).
+HEADINGS = {
+    "language": translate("en", "language.title"),
+    "consent": t("consent.title"),
+    "capture": t("capture.title"),
+    "review": t("review.title"),
+    "verifying": t("verifying.title"),
+    "results": t("results.title"),
+}
+if ended:
+    page_frame("ended", t("attempt.expired.title"))
+elif page_name in HEADINGS:
+    page_frame(page_name, HEADINGS[page_name],
+               focus_key="verdict" if page_name == "results" else None)
 if page_name != "language":
-    heading, switch = st.columns([4, 1], vertical_alignment="center")
-    with heading:
-        flow_progress(page_name)
-    with switch:
-        language_switch()
+    with st.container(key="page_top"):
+        heading, switch = st.columns([4, 1], vertical_alignment="center")
+        with heading:
+            flow_progress(page_name)
+        with switch:
+            language_switch()
 demo_label(backend.demo)
 if backend.problem:
     st.error(t("app.config_error", detail=backend.problem))
 
-if page_name != "operator" and session.token_state() == "unknown":
+if ended:
     attempt_ended()  # stops the page: an expired, deleted or mistyped link explains itself
 current.run()

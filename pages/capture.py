@@ -13,12 +13,9 @@ from components.ui.captured import FACES_NEEDED, STEP_ORDER
 from components.ui.i18n import t
 from components.ui.upload import upload_fallback
 
-DONE_ICON = ":material/check_circle:"
-TODO_ICON = ":material/radio_button_unchecked:"
-
 st.set_page_config(layout="wide")  # room for the self-view beside the guidance
 navigation.require_consent()
-st.title(t("capture.title"))
+st.title(t("capture.title"), anchor=False)
 
 
 def _hint_box(text: str) -> None:
@@ -52,34 +49,49 @@ def capture_status(stream: Any) -> None:
         return
     capture_state.work().in_progress = True
     step = missing[0]
-    st.subheader(t("capture.step_heading", index=STEP_ORDER.index(step) + 1,
-                   total=len(STEP_ORDER), name=t(f"step.{step}.name")))
+    st.header(t("capture.step_heading", index=STEP_ORDER.index(step) + 1,
+                total=len(STEP_ORDER), name=t(f"step.{step}.name")), anchor=False)
     st.write(t(f"step.{step}.instructions"))
-    st.caption(t("capture.hint_heading"))
-    _hint_box(t(f"hint.{state.hint}"))
+    with st.container(key="capture_hint_heading"):
+        st.caption(t("capture.hint_heading"))
+    # "Starting the camera…" only once the customer pressed Start.
+    _hint_box(t(f"hint.{state.hint}") if started else t("capture.press_start"))
     if step == "face":
         count = state.face_progress if str(state.step) == "face" else len(merged.faces)
         st.progress(count / FACES_NEEDED, text=t("capture.face_progress", count=count))
     if state.manual_capture_offered:
-        st.caption(t("capture.manual_offered"))
+        with st.container(key="capture_manual_note"):
+            st.caption(t("capture.manual_offered"))
         blocked = state.manual_hint  # nothing to photograph yet: say what is missing
         if blocked is not None:
             st.caption(t("capture.manual_blocked", reason=t(f"hint.{blocked}")))
         if st.button(t("capture.manual_button"), key="manual_capture",
                      disabled=blocked is not None):
             engine.capture_now()
-    st.markdown("  \n".join(
-        f"{DONE_ICON if merged.complete(s) else TODO_ICON} "
-        + t("capture.checklist_done" if merged.complete(s) else "capture.checklist_todo",
-            name=t(f"step.{s}.label"))
-        for s in STEP_ORDER
-    ))
+    with st.container(key="capture_checklist"):
+        st.markdown("\n".join(
+            "- " + t("capture.checklist_done" if merged.complete(s)
+                     else "capture.checklist_todo", name=t(f"step.{s}.label"))
+            for s in STEP_ORDER
+        ))
 
 
+# Phones (narrow screens): the guidance above the video, both in the first screen; the longer
+# help text stays in the upload section's reach below.
+st.html("""<style>
+@media (max-width: 640px) {
+  [data-testid="stHorizontalBlock"]:has(.st-key-capture_video) { flex-direction: column-reverse; }
+  .st-key-capture_help, .st-key-capture_hint_heading, .st-key-capture_checklist,
+  .st-key-capture_manual_note { display: none; }
+  [data-testid="stMainBlockContainer"] h1 { font-size: 1.75rem; padding-bottom: 0.25rem; }
+}
+</style>""")
 video, status = st.columns([3, 2], gap="medium")
-with video:
-    st.caption(t("capture.camera_help"))
-    stream = live_camera(capture_state.frame_callback())
+with video, st.container(key="capture_video"):
+    with st.container(key="capture_help"):
+        st.caption(t("capture.camera_help"))
+    first_missing = next(iter(capture_state.current_set().missing()), None)
+    stream = live_camera(capture_state.frame_callback(), first_missing)
 upload_fallback()  # shown under the camera, handled first so the status below is current
 with status:
     capture_status(stream)

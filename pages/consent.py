@@ -7,7 +7,7 @@ import streamlit as st
 from components.ui import navigation, session
 from components.ui.i18n import current_language, t
 
-st.title(t("consent.title"))
+st.title(t("consent.title"), anchor=False)
 flashed = session.take_flash()
 if flashed:
     st.success(t(flashed))

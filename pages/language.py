@@ -7,7 +7,7 @@ import streamlit as st
 from components.ui import navigation, session
 from components.ui.i18n import Language, set_language, translate
 
-st.title(f"{translate('en', 'language.title')} · {translate('ar', 'language.title')}")
+st.title(f"{translate('en', 'language.title')} · {translate('ar', 'language.title')}", anchor=False)
 st.write(translate("en", "language.intro"))
 st.markdown(f'<p dir="rtl">{translate("ar", "language.intro")}</p>', unsafe_allow_html=True)
 

@@ -15,7 +15,7 @@ FACE_THUMB_PX = 200
 attempt = navigation.require_consent()
 if attempt.sending:  # sent already (another click, a reload): show that run
     navigation.go("verifying")
-st.title(t("review.title"))
+st.title(t("review.title"), anchor=False)
 
 
 def _size(image: CapturedImage) -> str:
@@ -27,7 +27,7 @@ def _size(image: CapturedImage) -> str:
 def _step_block(captures: CaptureSet, step: str) -> None:
     images = captures.for_step(step)
     with st.container(border=True, key=f"review_{step}"):
-        st.subheader(t(f"step.{step}.label"))
+        st.header(t(f"step.{step}.label"), anchor=False)
         if not captures.complete(step):
             st.warning(t("review.missing", name=t(f"step.{step}.name")))
         if images:

@@ -179,7 +179,7 @@ def capture_step(at: AppTest, camera: FakeStreamer, step: str, max_seconds: floa
 def page_text(at: AppTest) -> str:
     """Every text the page shows (markdown, headings, alerts, captions, buttons, images)."""
     parts: list[str] = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "success", "info",
+    for kind in ("title", "header", "subheader", "markdown", "text", "caption", "success", "info",
                  "warning", "error", "toast"):
         parts += [str(element.value) for element in at.get(kind)]
     parts += [button.label for button in at.button]

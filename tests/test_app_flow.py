@@ -103,9 +103,9 @@ def test_spoofing_is_explained_with_a_retake_of_the_face() -> None:
         assert at.error[0].value.startswith("**Not verified**")
         text = page_text(at)
         assert "The images looked like a photo of a screen or a printed picture." in text
-        at.button(key="card_retake_spoofing").click().run()
+        at.button(key="result_retake").click().run()
         assert at.title[0].value == "Take your photos"
-        assert at.subheader[0].value == "Step 3 of 3: your face"
+        assert at.header[0].value == "Step 3 of 3: your face"
 
 
 def test_an_aml_match_is_worded_neutrally_as_needs_review() -> None:
@@ -129,9 +129,12 @@ def test_no_face_error_leads_to_a_face_retake_and_the_cards_are_not_sent_again()
         reach_review(at, camera)
         submit(at)
         assert at.error[0].value.startswith("**Not verified**")
-        assert "No face was detected. (code 4207)" in page_text(at)
-        at.button(key="problem_retake").click().run()
-        assert at.subheader[0].value == "Step 3 of 3: your face"
+        text = page_text(at)
+        assert "No face was detected." in text and "(code 4207)" not in text
+        assert "Code 4207" in text  # under "Details for support"
+        assert "retry_submission" not in [button.key for button in at.button]
+        at.button(key="result_retake").click().run()
+        assert at.header[0].value == "Step 3 of 3: your face"
 
         capture_step(at, camera, "face")
         assert at.title[0].value == "Check your photos"
@@ -175,12 +178,14 @@ def test_start_over_and_delete_my_data() -> None:
         submit(at)
         at.button(key="start_over").click().run()
         assert at.title[0].value == "Take your photos"
-        assert at.subheader[0].value == "Step 1 of 3: front of your ID"
+        assert at.header[0].value == "Step 1 of 3: front of your ID"
 
         reach_review(at, camera)
         submit(at)
         token = attempt_of(at).token
         at.button(key="delete_data").click().run()
+        assert at.title[0].value == "Your result"  # asked to confirm first
+        at.button(key="delete_confirmed").click().run()
         assert at.title[0].value == "Before we start"
         assert at.success[0].value == "Your photos and results have been deleted from this session."
         assert REGISTRY.find(token) is None and TOKEN_PARAM not in at.query_params

@@ -60,18 +60,25 @@ def test_capture_page_wires_the_camera_for_phones_and_tests() -> None:
         call = camera.last
         assert call["mode"].name == "SENDRECV"
         assert call["media_stream_constraints"] == {
-            "video": {"facingMode": "user", "width": {"ideal": 1280},
+            "video": {"facingMode": {"ideal": "environment"},  # a phone's rear camera: the card
+                      "width": {"ideal": 1280},
                       "frameRate": {"ideal": 15}},  # what the engine analyses
             "audio": False}
         attrs = call["video_html_attrs"]
+        assert attrs["aria-label"].startswith("Your camera picture")  # the video is named
         assert attrs["playsInline"] and attrs["muted"] and attrs["autoPlay"]
         assert attrs["controls"] is False
         assert call["rtc_configuration"] == {"iceServers": []}
         assert call["translations"]["start"] == "Start"
         assert "Upload instead" in call["translations"]["device_access_denied"]
-        assert at.subheader[0].value == "Step 1 of 3: front of your ID"
+        assert at.header[0].value == "Step 1 of 3: front of your ID"
         hint = next(m.value for m in at.markdown if 'role="status"' in m.value)
-        assert 'aria-live="polite"' in hint and "Starting the camera" in hint
+        # Nobody pressed Start: the hint says to, not "Starting the camera…".
+        assert 'aria-live="polite"' in hint and "Press Start to turn on the camera." in hint
+        camera.playing = True
+        at.run()
+        hint = next(m.value for m in at.markdown if 'role="status"' in m.value)
+        assert "Starting the camera" in hint
 
 
 def test_ice_servers_come_from_the_webrtc_secrets_when_present() -> None:
@@ -98,7 +105,7 @@ def test_arabic_turns_the_page_right_to_left_and_translates_everything() -> None
     with simulator(), fake_camera() as camera:
         at = start_app("ar")
         assert at.title[0].value == "التقاط الصور"
-        assert at.subheader[0].value == "الخطوة 1 من 3: وجه البطاقة"
+        assert at.header[0].value == "الخطوة 1 من 3: وجه البطاقة"
         assert camera.last["translations"]["start"] == "ابدأ"
         styles = [element.proto.body for element in at.get("html")]
         assert any("direction: rtl" in body for body in styles)
@@ -107,25 +114,31 @@ def test_arabic_turns_the_page_right_to_left_and_translates_everything() -> None
         assert not any("direction: rtl" in element.proto.body for element in at.get("html"))
 
 
+def demo_labelled(at: AppTest) -> bool:
+    """Whether the page shows the demo-mode note (a plain note, not an alert)."""
+    return any("Demo mode: nothing is really verified" in element.proto.body
+               and 'role="note"' in element.proto.body for element in at.get("html"))
+
+
 def test_demo_mode_is_labelled_on_every_page() -> None:
     with demo_mode(), fake_camera():
         at = AppTest.from_file(APP, default_timeout=60).run()
-        label = "Demo mode: nothing is really verified"
-        assert label in at.warning[0].value
+        assert demo_labelled(at)
         at.button(key="language_en").click().run()
-        assert label in at.warning[0].value
+        assert demo_labelled(at)
         at.checkbox(key="consent_checkbox").check().run()
         at.button(key="consent_continue").click().run()
-        assert label in at.warning[0].value
+        assert demo_labelled(at)
+        assert not any("Demo mode" in w.value for w in at.warning)  # not an alert
         for page in ("pages/review.py", "pages/results.py"):
             visit(at, page)
-            assert label in at.warning[0].value, page
+            assert demo_labelled(at), page
 
 
 def test_a_configured_service_is_not_labelled_demo() -> None:
     with simulator():
         at = AppTest.from_file(APP, default_timeout=60).run()
-        assert not any("Demo mode" in w.value for w in at.warning)
+        assert not demo_labelled(at)
 
 
 def test_review_and_results_say_what_to_do_when_nothing_is_there_yet() -> None:
@@ -159,4 +172,4 @@ def test_an_incomplete_configuration_is_named_without_values_and_not_taken_for_d
         message = at.error[0].value
         assert message.startswith("The verification service is not set up correctly")
         assert "api_key" in message and "s3cret-value" not in message
-        assert not any("Demo mode" in w.value for w in at.warning)
+        assert not demo_labelled(at)

@@ -32,7 +32,7 @@ def test_one_part_is_retaken_on_its_own() -> None:
         front_before = engine.snapshot().captures["id_front"][0]
         at.button(key="retake_id_back").click().run()
         assert at.title[0].value == "Take your photos"
-        assert at.subheader[0].value == "Step 2 of 3: back of your ID"
+        assert at.header[0].value == "Step 2 of 3: back of your ID"
         text = page_text(at)
         assert "ID front: done" in text and "Face: done" in text and "ID back: to do" in text
 
@@ -59,7 +59,7 @@ def test_manual_capture_is_offered_after_a_while_and_recorded_as_overridden() ->
         at.run()
         at.button(key="manual_capture").click().run()
         at.run()
-        assert at.subheader[0].value == "Step 2 of 3: back of your ID"
+        assert at.header[0].value == "Step 2 of 3: back of your ID"
         capture_step(at, camera, "id_back")
         capture_step(at, camera, "face")
         assert at.title[0].value == "Check your photos"
@@ -108,7 +108,7 @@ def test_validation_errors_are_listed_per_field_with_their_messages() -> None:
         text = page_text(at)
         assert "Some fields did not pass:" in text
         assert "Date of birth:" in text and "dateOfBirth" not in text  # the field's label
-        assert at.button(key="card_retake_validations").label == "Retake ID front"
+        assert at.button(key="result_retake").label == "Retake ID front"
 
 
 def test_national_id_number_is_masked_until_shown() -> None:

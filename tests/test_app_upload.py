@@ -22,7 +22,7 @@ def test_photos_and_a_selfie_video_complete_the_verification_without_a_camera() 
         upload(at, "upload_id_front", "front.jpg",
                jpeg(card_in_frame(id_card_front(), 1600, 1200, fill=0.7)), "image/jpeg")
         assert "ID front added." in page_text(at)
-        assert at.subheader[0].value == "Step 2 of 3: back of your ID"
+        assert at.header[0].value == "Step 2 of 3: back of your ID"
         upload(at, "upload_id_back", "back.jpg",
                jpeg(card_in_frame(id_card_back(), 1600, 1200, fill=0.7, seed=2)), "image/jpeg")
         upload(at, "upload_face", "selfie.mp4", selfie_video(), "video/mp4")
@@ -42,15 +42,25 @@ def test_a_file_that_is_not_a_photo_is_refused_with_what_to_do() -> None:
         upload(at, "upload_id_front", "front.jpg", b"this is not a picture", "image/jpeg")
         assert at.error[0].value == ("This file could not be used as a photo. Please upload a "
                                      "JPEG, PNG or WebP photo under 25 megapixels.")
-        assert at.subheader[0].value == "Step 1 of 3: front of your ID"
+        assert at.header[0].value == "Step 1 of 3: front of your ID"
 
 
-def test_the_back_uploaded_as_the_front_is_flagged() -> None:
+def test_the_back_uploaded_as_the_front_is_refused_with_the_reason() -> None:
     with simulator(), fake_camera():
         at = start_app()
         upload(at, "upload_id_front", "front.jpg",
                jpeg(card_in_frame(id_card_back(), 1600, 1200, fill=0.7)), "image/jpeg")
-        assert "Turn the card over" in at.warning[-1].value
+        assert at.error[-1].value.startswith("This looks like the back of the card")
+        assert at.header[0].value == "Step 1 of 3: front of your ID"  # nothing was added
+        assert "ID front: to do" in page_text(at)
+
+
+def test_a_photo_without_a_card_is_refused() -> None:
+    with simulator(), fake_camera():
+        at = start_app()
+        upload(at, "upload_id_back", "back.jpg", jpeg(no_face_frame(seed=3)), "image/jpeg")
+        assert at.error[-1].value.startswith("We could not find an ID card in this photo")
+        assert "ID back: to do" in page_text(at)
 
 
 def test_a_video_without_a_face_says_what_went_wrong() -> None:

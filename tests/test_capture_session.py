@@ -42,7 +42,7 @@ def test_an_upload_while_the_camera_runs_leaves_the_camera_on_the_engine_the_pag
         at = start_app()
         camera.playing = True  # the customer pressed Start: the camera is live
         upload(at, "upload_id_front", "front.jpg", front_photo(), "image/jpeg")
-        assert at.subheader[0].value == "Step 2 of 3: back of your ID"
+        assert at.header[0].value == "Step 2 of 3: back of your ID"
         # The camera keeps the callback it was given; it must still drive the page's engine.
         callback = camera.last["video_frame_callback"]
         assert callback.engine is engine_of(at)
@@ -50,7 +50,7 @@ def test_an_upload_while_the_camera_runs_leaves_the_camera_on_the_engine_the_pag
         camera.show("id_back", 2.0)
         at.run()
         assert "no picture" not in page_text(at).lower()
-        assert at.subheader[0].value == "Step 3 of 3: your face", page_text(at)
+        assert at.header[0].value == "Step 3 of 3: your face", page_text(at)
         capture_step(at, camera, "face")
         assert at.title[0].value == "Check your photos", page_text(at)
         text = page_text(at)
@@ -164,4 +164,4 @@ def test_unticking_consent_stops_the_camera_and_forgets_the_attempt() -> None:
         at.checkbox(key="consent_checkbox").check().run()
         at.button(key="consent_continue").click().run()
         assert at.title[0].value == "Take your photos"
-        assert at.subheader[0].value == "Step 1 of 3: front of your ID"
+        assert at.header[0].value == "Step 1 of 3: front of your ID"

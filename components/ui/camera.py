@@ -63,8 +63,17 @@ def translations() -> Translations:
     )
 
 
-def live_camera(callback: FrameCallback) -> Any:
+def constraints_for(step: str | None) -> dict[str, Any]:
+    """Phones: the rear camera for the card sides, the front one for the face ("ideal": a
+    computer's only webcam still starts; the component's camera selector switches)."""
+    facing = "user" if step in (None, "face") else "environment"
+    return {**MEDIA_CONSTRAINTS, "video": {**MEDIA_CONSTRAINTS["video"],
+                                           "facingMode": {"ideal": facing}}}
+
+
+def live_camera(callback: FrameCallback, step: str | None = None) -> Any:
     """Show the self-view with the engine's guidance drawn on it; returns the streamer context.
+    ``step`` is the first step still to take (which camera a phone should start with).
 
     ``callback`` comes from ``make_video_frame_callback(engine)`` with the engine kept in
     the attempt; it runs on streamlit-webrtc's thread and never touches Streamlit."""
@@ -73,8 +82,8 @@ def live_camera(callback: FrameCallback) -> Any:
         mode=WebRtcMode.SENDRECV,
         rtc_configuration=rtc_configuration(),  # None: the same as leaving it out
         video_frame_callback=callback,
-        media_stream_constraints=MEDIA_CONSTRAINTS,
-        video_html_attrs=VIDEO_ATTRS,
+        media_stream_constraints=constraints_for(step),
+        video_html_attrs={**VIDEO_ATTRS, "aria-label": t("capture.video_label")},
         translations=translations(),
     )
 

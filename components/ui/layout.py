@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import json
 from typing import Final
 
 import streamlit as st
@@ -38,9 +40,83 @@ def apply_direction() -> None:
         st.html(_RTL_CSS)
 
 
+# Every page: text contrast of at least 4.5:1 (Streamlit's captions are #828180 on white,
+# 3.88:1), the demo label as a plain note (not an alert), smaller section headings.
+_PAGE_CSS: Final = """
+<style>
+[data-testid="stCaptionContainer"] { opacity: 1 !important; }
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * { color: #575654; }
+[data-testid="stWidgetLabel"] p { color: inherit; }
+.demo-label {
+  border: 1px solid #b08400; background: #fff8e1; color: #3d2e00;
+  border-radius: 0.5rem; padding: 0.5rem 0.75rem; margin: 0;
+}
+[data-testid="stMainBlockContainer"] h2 { font-size: 1.5rem; }
+/* Phones: progress line and language switch stay on one row. */
+.st-key-page_top [data-testid="stHorizontalBlock"] { flex-wrap: nowrap; }
+.st-key-page_top [data-testid="stColumn"] { min-width: 0; }
+@media (max-width: 640px) {
+  [data-testid="stMainBlockContainer"] { padding-top: 3rem; }
+}
+[data-testid="stMainBlockContainer"] h3 { font-size: 1.2rem; }
+</style>
+"""
+
+# The document's language, direction and title for the page shown; on a page change, focus on
+# the new page's heading (or ``focus_key``'s element) once it is there, scrolled into view.
+_FRAME_JS: Final = """
+<script>
+(() => {
+  const frame = %s;
+  const root = document.documentElement;
+  root.lang = frame.lang;
+  root.dir = frame.dir;
+  document.title = frame.title;
+  if (window.__vlensPage === frame.page) return;
+  window.__vlensPage = frame.page;
+  let tries = 0;
+  const focus = () => {
+    const heading = [...document.querySelectorAll('h1')]
+      .find(h => h.textContent.includes(frame.heading));
+    const keyed = frame.focusKey ? document.querySelector('.st-key-' + frame.focusKey) : null;
+    const target = frame.focusKey ? keyed : heading;
+    if (!heading || !target) {
+      if (++tries < 100) setTimeout(focus, 100);
+      return;
+    }
+    document.querySelectorAll('[data-testid="stMain"], [data-testid="stAppViewContainer"]')
+      .forEach(el => { el.scrollTop = 0; });
+    target.setAttribute('tabindex', '-1');
+    target.focus({preventScroll: true});
+    target.scrollIntoView({block: 'nearest'});
+  };
+  focus();
+})();
+</script>
+"""
+
+
+def page_frame(page: str, heading: str, focus_key: str | None = None) -> None:
+    """Contrast fixes, and the document's ``lang``/``dir``/title for ``page``; on a page change,
+    focus moves to the page's ``heading`` (an h1's text) or the ``focus_key`` element."""
+    st.html(_PAGE_CSS)
+    language = current_language()
+    frame = {
+        "lang": language,
+        "dir": "rtl" if is_rtl() else "ltr",
+        "title": f"{t(f'nav.{page}')} · {t('app.title')}" if page in FLOW or page == "verifying"
+        else t("app.title"),
+        "page": page,
+        "heading": heading,
+        "focusKey": focus_key,
+    }
+    st.html(_FRAME_JS % json.dumps(frame), unsafe_allow_javascript=True)
+
+
 def demo_label(demo: bool) -> None:
+    """The demo-mode note on every page: a plain note, not an alert read out on each page."""
     if demo:
-        st.warning(t("app.demo_label"), icon=":material/science:")
+        st.html(f'<p class="demo-label" role="note">{html.escape(t("app.demo_label"))}</p>')
 
 
 def language_switch() -> None:

@@ -45,12 +45,17 @@ def service_cards(outcome: VerificationOutcome, t: Translate) -> list[ServiceCar
     from the same findings the verdict was judged on, so the two cannot disagree."""
     results = list(outcome.steps.values())
     found = {finding: outcome.finding_steps.get(finding) for finding in outcome.findings}
-    cards = (
+    checks = [card for card in (
         _spoofing(results, found, t), _liveness(results, found, t), _aml(results, found, t),
         _src(results, found, t), _validations(results, t), _classification(results, t),
-        _flags(outcome, t),
-    )
-    return [card for card in cards if card is not None]
+    ) if card is not None]
+    # Vlens' overall flags only when nothing else explains the answer: beside a failed check
+    # (or when a step never answered) "not confirmed with the authorities" would contradict a
+    # passed record check and blame the wrong thing.
+    explained = outcome.error is not None or any(
+        card.status is not CardStatus.PASSED for card in checks)
+    flags = None if explained else _flags(outcome, t)
+    return checks + ([flags] if flags is not None else [])
 
 
 Found = Mapping[Finding, VerifyStep | None]

@@ -232,7 +232,9 @@ STRINGS: dict[str, str] = {
         "بالصور نفسها."
     ),
     "failure.auth": "لم تقبل خدمة التحقق بيانات اعتماد هذا التطبيق. يُرجى التواصل مع الدعم.",
-    "failure.service": "حدثت مشكلة في خدمة التحقق. يُرجى الضغط على «إعادة الإرسال» بعد دقائق.",
+    "failure.service": (
+        "حدثت مشكلة في خدمة التحقق. اضغط «إعادة الإرسال» للمحاولة مرة أخرى بالصور نفسها."
+    ),
     "failure.config": "خدمة التحقق غير مهيأة بشكل صحيح. يُرجى التواصل مع الدعم.",
     "failure.unknown": "حدث خطأ ما. اضغط «إعادة الإرسال» للمحاولة مرة أخرى.",
     "failure.possibly_billed": (
@@ -359,4 +361,33 @@ STRINGS: dict[str, str] = {
     "verifying.step_failed": "توقّف",
     "verifying.step_waiting": "في الانتظار",
     "verifying.elapsed": "الوقت حتى الآن: {seconds} ث",
+    # ---- Customer flow (issue 9): the results page -----------------------------------------
+    "results.checks_heading": "الفحوصات",
+    "results.card_heading": "{title}: {status}",
+    "card.status.passed": "ناجح",
+    "card.status.failed": "لم ينجح",
+    "card.status.review": "يحتاج إلى مراجعة",
+    "card.status.info": "للعلم",
+    "results.support_details": "تفاصيل لفريق الدعم",
+    "results.request_id": "رقم الطلب ({step}): {id}",
+    "results.delete_confirm": (
+        "هل تريد حذف صورك ونتائجك من هذه الجلسة الآن؟ لا يمكن التراجع عن ذلك."
+    ),
+    "results.delete_yes": "نعم، احذف الآن",
+    "results.delete_no": "إلغاء",
+    # ---- Customer flow (issue 9): capture page ---------------------------------------------
+    "capture.press_start": "اضغط «ابدأ» لتشغيل الكاميرا.",
+    "capture.video_label": "صورة الكاميرا، مع الإطار الذي تضع فيه البطاقة أو وجهك",
+    # ---- Customer flow (issue 9): uploads checked like camera shots ------------------------
+    "upload.no_card": (
+        "لم نجد بطاقة هوية في هذه الصورة، لذلك لم تُضف. صوّر البطاقة كاملة ومستوية على خلفية داكنة "
+        "وخالية، ثم ارفعها مرة أخرى."
+    ),
+    "upload.wrong_side.id_front": (
+        "يبدو أن هذا ظهر البطاقة (بلا صورة شخصية)، لذلك لم يُضف. يُرجى رفع وجه البطاقة، وهو الجانب "
+        "الذي يحمل صورتك."
+    ),
+    "upload.wrong_side.id_back": (
+        "يبدو أن هذا وجه البطاقة (يحمل صورتك)، لذلك لم يُضف. يُرجى رفع ظهر البطاقة."
+    ),
 }

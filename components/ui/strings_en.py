@@ -250,7 +250,8 @@ STRINGS: dict[str, str] = {
         "The verification service did not accept this app's credentials. Please contact support."
     ),
     "failure.service": (
-        "The verification service had a problem. Please press “Retry submission” in a few minutes."
+        "The verification service had a problem. Press “Retry submission” to try again with "
+        "the same photos."
     ),
     "failure.config": "The verification service is not set up correctly. Please contact support.",
     "failure.unknown": "Something went wrong. Press “Retry submission” to try again.",
@@ -389,4 +390,34 @@ STRINGS: dict[str, str] = {
     "verifying.step_failed": "stopped",
     "verifying.step_waiting": "waiting",
     "verifying.elapsed": "Time so far: {seconds} s",
+    # ---- Customer flow (issue 9): the results page -----------------------------------------
+    "results.checks_heading": "The checks",
+    "results.card_heading": "{title}: {status}",
+    "card.status.passed": "passed",
+    "card.status.failed": "did not pass",
+    "card.status.review": "needs review",
+    "card.status.info": "for information",
+    "results.support_details": "Details for support",
+    "results.request_id": "Request id ({step}): {id}",
+    "results.delete_confirm": (
+        "Delete your photos and results from this session now? This cannot be undone."
+    ),
+    "results.delete_yes": "Yes, delete now",
+    "results.delete_no": "Cancel",
+    # ---- Customer flow (issue 9): capture page ---------------------------------------------
+    "capture.press_start": "Press Start to turn on the camera.",
+    "capture.video_label": "Your camera picture, with the frame to place your card or face in",
+    # ---- Customer flow (issue 9): uploads checked like camera shots ------------------------
+    "upload.no_card": (
+        "We could not find an ID card in this photo, so it was not added. Photograph the whole "
+        "card, flat, on a plain dark background, and upload it again."
+    ),
+    "upload.wrong_side.id_front": (
+        "This looks like the back of the card (no portrait photo), so it was not added. Please "
+        "upload the front, the side with your photo."
+    ),
+    "upload.wrong_side.id_back": (
+        "This looks like the front of the card (it has your photo), so it was not added. Please "
+        "upload the back of the card."
+    ),
 }

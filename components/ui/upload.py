@@ -25,8 +25,9 @@ from components.ui import capture_state
 from components.ui.captured import FACES_NEEDED, CapturedImage, now_iso
 from components.ui.i18n import t
 
-CARD_TYPES = ["jpg", "jpeg", "png", "webp", "heic"]
-VIDEO_TYPES = ["mp4", "mov", "webm", "m4v", "y4m"]
+# What the messages name: JPEG, PNG or WebP photos; MP4, MOV or WebM videos.
+CARD_TYPES = ["jpg", "jpeg", "png", "webp"]
+VIDEO_TYPES = ["mp4", "mov", "webm", "m4v"]
 # Progress hints: not worth telling someone why their video did not work.
 NOT_PROBLEMS = {Hint.STARTING, Hint.HOLD_STILL, Hint.CAPTURED, Hint.DONE}
 
@@ -71,17 +72,19 @@ def _card_upload(step: str, label: str) -> None:
     except ImageInputError:
         _remember(key, uploaded, "error", t("upload.image_error"))
         return
-    # Like the CLI, the photo itself is sent (downscaled to the card budget if need be): Vlens
-    # finds the card in it; our detector only decides whether to warn.
-    image = encode_jpeg_under(bgr, CARD_MAX_BYTES)
-    capture_state.add_upload(step, (CapturedImage(step, image, "upload", now_iso()),))
+    # Checked like a camera shot: no card, or the other side, is refused with the reason (the
+    # step stays to do); a card that passes is sent as photographed (downscaled to the card
+    # budget if need be), as the CLI does.
     detection = find_card(bgr)
     if detection is None:
-        _remember(key, uploaded, "warning", t("upload.card_not_found"))
-    elif detection.has_portrait != (step == "id_front"):
-        _remember(key, uploaded, "warning", t("hint.turn_card_over"))
-    else:
-        _remember(key, uploaded, "success", t("upload.added", name=t(f"step.{step}.label")))
+        _remember(key, uploaded, "error", t("upload.no_card"))
+        return
+    if detection.has_portrait != (step == "id_front"):
+        _remember(key, uploaded, "error", t(f"upload.wrong_side.{step}"))
+        return
+    image = encode_jpeg_under(bgr, CARD_MAX_BYTES)
+    capture_state.add_upload(step, (CapturedImage(step, image, "upload", now_iso()),))
+    _remember(key, uploaded, "success", t("upload.added", name=t(f"step.{step}.label")))
 
 
 def _face_upload() -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
 
+from components.ui.strings_ar import STRINGS as STRINGS_AR
 from components.ui.strings_en import STRINGS
 
 PAGE_LOAD_MS = 30_000
@@ -23,6 +24,12 @@ PAGE_LOAD_MS = 30_000
 def en(key: str, **fields: object) -> str:
     """The English text the app shows for ``key``."""
     return STRINGS[key].format(**fields) if fields else STRINGS[key]
+
+
+def say(language: str, key: str, **fields: object) -> str:
+    """The text the app shows for ``key`` in ``language`` ("en" or "ar")."""
+    text = (STRINGS_AR if language == "ar" else STRINGS).get(key) or STRINGS[key]
+    return text.format(**fields) if fields else text
 
 
 def keyed(page: Page, key: str) -> Locator:
@@ -77,26 +84,32 @@ def open_app(page: Page, url: str) -> None:
 
 
 def choose_english(page: Page) -> None:
-    keyed(page, "language_en").get_by_role("button", name=en("language.english")).click()
+    choose_language(page, "en")
 
 
-def accept_consent(page: Page) -> None:
-    proceed = keyed(page, "consent_continue").get_by_role("button", name=en("consent.continue"))
+def choose_language(page: Page, language: str) -> None:
+    label = say(language, "language.english" if language == "en" else "language.arabic")
+    keyed(page, f"language_{language}").get_by_role("button", name=label).click()
+
+
+def accept_consent(page: Page, language: str = "en") -> None:
+    proceed = keyed(page, "consent_continue").get_by_role(
+        "button", name=say(language, "consent.continue"))
     expect(proceed).to_be_disabled()
-    keyed(page, "consent_checkbox").get_by_text(en("consent.checkbox")).click()
+    keyed(page, "consent_checkbox").get_by_text(say(language, "consent.checkbox")).click()
     # The rerun may briefly show the old, disabled button beside the new one.
     enabled = keyed(page, "consent_continue").locator("button:not([disabled])")
     expect(enabled).to_have_count(1)
     enabled.click()
 
 
-def go_to_review(page: Page, timeout_s: float = 30.0) -> None:
+def go_to_review(page: Page, timeout_s: float = 30.0, language: str = "en") -> None:
     """Once every photo is taken, reach the review page.
 
     The app moves on by itself right after the last capture and otherwise offers a "Review
     photos" button; which of the two happens depends on timing, so either way is followed.
     """
-    review_title = page.get_by_role("heading", name=en("review.title"))
+    review_title = page.get_by_role("heading", name=say(language, "review.title"))
     button = keyed(page, "capture_review").get_by_role("button")
     deadline = time.monotonic() + timeout_s
     while not (review_title.count() > 0 and review_title.first.is_visible()):
@@ -107,7 +120,7 @@ def go_to_review(page: Page, timeout_s: float = 30.0) -> None:
             with contextlib.suppress(PlaywrightError):  # the page may switch under the click
                 button.first.click(timeout=2_000)
         time.sleep(0.3)
-    wait_for_heading(page, en("review.title"))
+    wait_for_heading(page, say(language, "review.title"))
 
 
 def step_heading(index: int, key: str) -> str:
@@ -137,15 +150,15 @@ def write_upload_files(folder: Path) -> dict[str, Path]:
     return {step: path for step, (path, _) in files.items()}
 
 
-def upload_everything(page: Page, files: dict[str, Path]) -> None:
+def upload_everything(page: Page, files: dict[str, Path], language: str = "en") -> None:
     """Upload both card sides and the selfie video; the app then opens the review by itself."""
     for step in ("id_front", "id_back", "face"):
         keyed(page, f"upload_{step}").locator('input[type="file"]').set_input_files(files[step])
         if step != "face":
             # Inside the (folded) upload section: on the page, not necessarily in view.
-            expect(text(page, en("upload.added", name=en(f"step.{step}.label"))).first
-                   ).to_be_attached(timeout=PAGE_LOAD_MS)
-    go_to_review(page, timeout_s=60.0)
+            added = say(language, "upload.added", name=say(language, f"step.{step}.label"))
+            expect(text(page, added).first).to_be_attached(timeout=2 * PAGE_LOAD_MS)
+    go_to_review(page, timeout_s=60.0, language=language)
 
 
 def double_click(page: Page, target: Locator, gap_ms: int = 200, touch: bool = False) -> None:

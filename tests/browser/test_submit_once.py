@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
+from tests.browser.axe import assert_accessible
 from tests.browser.conftest import serve_app
 from tests.browser.journey import (
     accept_consent,
@@ -65,6 +66,12 @@ def test_a_double_click_on_send_runs_one_verification_and_shows_its_result(
 
         send = keyed(page, "submit").get_by_role("button", name=en("review.submit"))
         double_click(page, send, gap_ms=200, touch=phone)
+        wait_for_heading(page, en("verifying.title"))
+        expect(page.get_by_text(en("verifying.elapsed", seconds="@").split("@")[0]).first
+               ).to_be_visible()
+        expect(page.get_by_text(en("api_step.liveness"))).to_be_visible()
+        assert_accessible(page, f"verifying ({device})")
+        shots.take(page, "verifying")
         wait_for_heading(page, en("results.title"), timeout_ms=SLOW_RUN_MS)
         expect(page.get_by_text(en("verdict.verified.title"), exact=True)).to_be_visible()
         shots.take(page, "results")

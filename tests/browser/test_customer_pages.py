@@ -1,0 +1,191 @@
+"""Every page state of the customer flow in a real browser, English and Arabic: axe-core finds
+no serious or critical violation, the document says its language and direction, each step
+has its own title and focus moves to the new page's heading (results: to the verdict, in
+view); a reload resumes the page in the customer's language; the wrong card side uploaded is
+refused; the phone capture screen shows
+the video, the step, the live hint and the manual button in its first viewport. Also takes the
+README's screenshots (docs/screenshots/)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.axe import assert_accessible
+from tests.browser.conftest import serve_app
+from tests.browser.journey import (
+    PAGE_LOAD_MS,
+    accept_consent,
+    choose_language,
+    keyed,
+    open_app,
+    say,
+    upload_everything,
+    wait_for_heading,
+    write_upload_files,
+)
+from tests.browser.screenshots import StepShots
+from tests.browser.server import REPO_ROOT, StreamlitServer
+
+pytestmark = pytest.mark.browser
+
+README_SHOTS = REPO_ROOT / "docs" / "screenshots"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 900}
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
+    served = serve_app(tmp_path_factory, "app-pages")
+    try:
+        yield served
+    finally:
+        served.stop()
+
+
+@pytest.fixture(scope="module")
+def upload_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return write_upload_files(tmp_path_factory.mktemp("uploads"))
+
+
+def document_frame(page: Page) -> dict[str, str]:
+    frame: dict[str, str] = page.evaluate(
+        "() => ({lang: document.documentElement.lang, dir: document.documentElement.dir,"
+        " title: document.title,"
+        " focused: (document.activeElement && document.activeElement.textContent) || ''})")
+    return frame
+
+
+def expect_frame(page: Page, language: str, page_name: str, focused: str) -> None:
+    """``lang``/``dir``, the step's title, and focus on ``focused`` (polled: set by script)."""
+    direction = "rtl" if language == "ar" else "ltr"
+    title = f"{say(language, f'nav.{page_name}')} · {say(language, 'app.title')}"
+    expect(page).to_have_title(title, timeout=PAGE_LOAD_MS)
+    page.wait_for_function(
+        "text => (document.activeElement && document.activeElement.textContent || '')"
+        ".includes(text)", arg=focused, timeout=PAGE_LOAD_MS)
+    frame = document_frame(page)
+    assert (frame["lang"], frame["dir"]) == (language, direction), frame
+
+
+def settled(page: Page, state: str) -> None:
+    """Axe on the page once its script run is over (no element faded as stale)."""
+    page.wait_for_timeout(400)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-stale=\"true\"]')"
+        " && !document.querySelector('[data-testid=\"stStatusWidget\"] [data-testid]')",
+        timeout=PAGE_LOAD_MS)
+    assert_accessible(page, state)
+
+
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_every_page_state_is_accessible_and_a_reload_resumes_it(
+    language: str, plain_browser: Browser, server: StreamlitServer,
+    upload_files: dict[str, Path], shots: StepShots,
+) -> None:
+    context = plain_browser.new_context(viewport=DESKTOP)
+    try:
+        page = shots.watch(context.new_page())
+        open_app(page, server.url)
+        settled(page, "language choice")
+        choose_language(page, language)
+        wait_for_heading(page, say(language, "consent.title"))
+        expect_frame(page, language, "consent", say(language, "consent.title"))
+        settled(page, f"consent ({language})")
+
+        accept_consent(page, language)
+        wait_for_heading(page, say(language, "capture.title"))
+        expect_frame(page, language, "capture", say(language, "capture.title"))
+        settled(page, f"capture ({language})")
+        # The back offered as the front is refused with the reason, like a camera shot.
+        keyed(page, "upload_id_front").locator('input[type="file"]').set_input_files(
+            upload_files["id_back"])
+        refused = page.get_by_text(say(language, "upload.wrong_side.id_front"))
+        expect(refused.first).to_be_attached(timeout=PAGE_LOAD_MS)
+        expect(page.get_by_role("heading", name=say(
+            language, "capture.step_heading", index=1, total=3,
+            name=say(language, "step.id_front.name")))).to_be_visible()
+        settled(page, f"capture with a refused upload ({language})")
+
+        upload_everything(page, upload_files, language)
+        expect_frame(page, language, "review", say(language, "review.title"))
+        settled(page, f"review ({language})")
+        page.reload()  # the attempt is in the URL: the review comes back, in its language
+        wait_for_heading(page, say(language, "review.title"))
+        expect_frame(page, language, "review", say(language, "review.title"))
+
+        keyed(page, "submit").get_by_role("button").click()
+        wait_for_heading(page, say(language, "results.title"), timeout_ms=90_000)
+        verdict = say(language, "verdict.verified.title")
+        expect_frame(page, language, "results", verdict)
+        box = keyed(page, "verdict").bounding_box()
+        assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= DESKTOP["height"]
+        settled(page, f"results ({language})")
+        if language == "ar":
+            README_SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(README_SHOTS / "results-ar.png"), full_page=True)
+        page.get_by_text(say(language, "results.support_details")).click()
+        settled(page, f"results with support details ({language})")
+
+        page.reload()
+        wait_for_heading(page, say(language, "results.title"))
+        expect(page.get_by_text(verdict, exact=True)).to_be_visible()
+    finally:
+        context.close()
+
+
+def test_an_ended_link_explains_itself_and_is_accessible(
+    plain_browser: Browser, server: StreamlitServer, shots: StepShots,
+) -> None:
+    context = plain_browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    try:
+        page = shots.watch(context.new_page())
+        page.goto(f"{server.url}/check?attempt=no-such-attempt")
+        wait_for_heading(page, say("en", "attempt.expired.title"))
+        settled(page, "ended attempt")
+        keyed(page, "attempt_restart").get_by_role("button").click()
+        wait_for_heading(page, f"{say('en', 'language.title')} ·")
+        assert "attempt=" not in page.url
+    finally:
+        context.close()
+
+
+def test_the_phone_capture_screen_shows_video_step_hint_and_manual_button_at_once(
+    plain_browser: Browser, server: StreamlitServer, shots: StepShots,
+) -> None:
+    from tests.browser.camera import WebrtcCamera
+
+    context = plain_browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    try:
+        page = shots.watch(context.new_page())
+        open_app(page, server.url)
+        choose_language(page, "en")
+        wait_for_heading(page, say("en", "consent.title"))
+        accept_consent(page)
+        wait_for_heading(page, say("en", "capture.title"))
+        camera = WebrtcCamera(page)
+        camera.start()
+        manual = keyed(page, "manual_capture").get_by_role("button")
+        expect(manual).to_be_visible(timeout=60_000)  # offered after 15 s without a capture
+        page.evaluate("() => { window.scrollTo(0, 0); document.querySelectorAll("
+                      "'[data-testid=\"stMain\"], [data-testid=\"stAppViewContainer\"]')"
+                      ".forEach(el => { el.scrollTop = 0; }); }")
+        page.wait_for_timeout(300)
+        video = page.locator('iframe[title="streamlit_webrtc.component.webrtc_streamer"]')
+        step = page.get_by_role("heading", name=say("en", "capture.step_heading", index=1,
+                                                    total=3, name=say("en", "step.id_front.name")))
+        hint = page.locator(".capture-hint")
+        for name, element in (("video", video), ("step", step), ("hint", hint),
+                              ("manual button", manual)):
+            box = element.first.bounding_box()
+            assert box is not None, f"{name} is not on the page"
+            assert box["y"] >= 0 and box["y"] + min(box["height"], 120) <= PHONE["height"], (
+                f"{name} is below the first screen: {box}")
+        settled(page, "phone capture")
+        README_SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(README_SHOTS / "phone-capture.png"))
+    finally:
+        context.close()
