@@ -153,15 +153,30 @@ def verify(target: Target, encoded: dict[str, EncodedImage], *, as_json: bool, l
     if as_json:
         document = {**outcome.to_dict(), "demo": target.demo,
                     "images": image_receipt(encoded), **(extra or {})}
-        print(json.dumps(document, ensure_ascii=False, indent=2))
+        _emit(json.dumps(document, ensure_ascii=False, indent=2))
     else:
-        print("\n".join(summary_lines(outcome, language)))
+        _emit("\n".join(summary_lines(outcome, language)))
     if outcome.error is not None:
         print(f"vlens-verify: {failure_kind(outcome.error)} failure: {outcome.error}",
               file=sys.stderr)
     if outcome.verdict is Verdict.VERIFIED:
         return EXIT_VERIFIED
     return EXIT_FAILURE if outcome.verdict is Verdict.INCOMPLETE else EXIT_NOT_VERIFIED
+
+
+def _emit(text: str) -> None:
+    """Print the answer; a reader that went away (``--json | head``) is no error: the
+    verification's exit code still says how it went."""
+    try:
+        print(text, flush=True)
+    except BrokenPipeError:
+        _silence_stdout()
+
+
+def _silence_stdout() -> None:
+    """Send later writes (and the interpreter's final flush) nowhere."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 def _print_progress(event: StepEvent) -> None:
@@ -175,9 +190,21 @@ def cmd_files(args: argparse.Namespace) -> int:
     if len(args.faces) != 3:
         raise UsageError("--faces needs exactly three face pictures")
     encoded = encode_files(args.front, args.back, args.faces, args.card_budget)
+    _refuse_identical_faces(encoded)
     target = resolve_target(args.secrets, args.demo, args.demo_scenario)
     return verify(target, encoded, as_json=args.json, language=args.language,
                   extracted=args.extracted)
+
+
+def _refuse_identical_faces(encoded: dict[str, EncodedImage]) -> None:
+    """Vlens refuses identical face frames (liveness needs three moments): say so before
+    sending anything, naming the pictures."""
+    seen: dict[str, str] = {}
+    for role in ("face_1", "face_2", "face_3"):
+        first = seen.setdefault(encoded[role].sha256, role)
+        if first != role:
+            raise UsageError(f"{first} and {role} are the same picture; the liveness check needs "
+                             "three different frames taken within half a second")
 
 
 def cmd_video(args: argparse.Namespace) -> int:
@@ -186,8 +213,10 @@ def cmd_video(args: argparse.Namespace) -> int:
         from components.capture.video import capture_from_clip
     except ImportError:
         raise UsageError("video capture is not available in this installation") from None
+    if not Path(args.clip).exists():
+        raise UsageError(f"no such file: {args.clip} (give the path of a recorded video)")
     if not Path(args.clip).is_file():
-        raise UsageError(f"cannot read the clip {args.clip}")
+        raise UsageError(f"{args.clip} is not a file (give the path of a recorded video)")
     try:
         clip = capture_from_clip(args.clip)
     except (OSError, ValueError) as exc:
@@ -219,11 +248,25 @@ def cmd_video(args: argparse.Namespace) -> int:
     missing = [role for role in ("id_front", "id_back", "face_1", "face_2", "face_3")
                if role not in encoded]
     if missing:
-        raise UsageError(f"the clip did not yield usable captures for: {', '.join(missing)}")
+        raise UsageError(_missing_captures(missing))
     target = resolve_target(args.secrets, args.demo, args.demo_scenario)
     return verify(target, encoded, as_json=args.json, language=args.language,
                   extracted=args.extracted,
                   extra={"clip": clip_info, "images": image_receipt(encoded, times)})
+
+
+def _missing_captures(missing: list[str]) -> str:
+    """What the clip lacked, in words (the roles stay in the message for scripts)."""
+    faces = [role for role in missing if role.startswith("face_")]
+    cards = [role for role in missing if not role.startswith("face_")]
+    parts = []
+    if cards:
+        parts.append(f"no usable picture of the ID card ({', '.join(cards)})")
+    if faces:
+        parts.append(f"not three usable face frames ({', '.join(faces)}): show one face, "
+                     "alone, facing the camera for a few seconds after the card")
+    return ("the clip gave " + "; and ".join(parts)
+            + ". The clip should show the ID front, then the back, then your face.")
 
 
 def cmd_simulator(args: argparse.Namespace) -> int:
@@ -306,8 +349,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    code = EXIT_FAILURE
     try:
-        return int(args.handler(args))
+        code = int(args.handler(args))
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's final flush
+        return code
+    except BrokenPipeError:  # any other output cut off by a reader that went away
+        _silence_stdout()
+        return code
     except UsageError as exc:
         print(f"vlens-verify: {exc}", file=sys.stderr)
         return EXIT_USAGE

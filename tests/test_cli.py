@@ -214,7 +214,32 @@ def test_video_without_usable_faces_or_video_exits_2(tmp_path: Path,
     crowded = write_flow_clip(tmp_path / "two.y4m", seconds_per_step=1.5, two_faces=True)
     done = run_cli("video", str(crowded), "--demo")
     assert done.returncode == 2 and "face_1" in done.stderr
+    assert "show one face, alone" in done.stderr
     assert "id_front" not in done.stderr  # the cards were captured; only the faces were not
+    missing = run_cli("video", str(tmp_path / "nowhere.mp4"), "--demo")
+    assert missing.returncode == 2 and "no such file" in missing.stderr
     not_video = run_cli("video", str(pictures["text"]), "--demo")
     assert not_video.returncode == 2 and "Traceback" not in not_video.stderr
     assert "video" in not_video.stderr.lower()
+
+
+def test_identical_face_files_are_refused_before_anything_is_sent(
+        pictures: dict[str, Path]) -> None:
+    done = run_cli(*files_args(pictures, face2="face1"), "--demo")
+    assert done.returncode == 2, done.stderr
+    assert "face_1 and face_2 are the same picture" in done.stderr
+    assert "Verifying against" not in done.stdout
+
+
+def test_json_into_a_closed_pipe_ends_without_a_traceback(pictures: dict[str, Path]) -> None:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("VLENS_")}
+    command = [sys.executable, "-m", "components.cli", *files_args(pictures), "--demo",
+               "--json", "--extracted"]
+    with subprocess.Popen(command, cwd=REPO, env=clean, stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, text=True) as process:
+        assert process.stdout is not None and process.stderr is not None
+        process.stdout.close()  # the reader is gone before the answer is printed (``| head``)
+        stderr = process.stderr.read()
+        process.wait(timeout=120)
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr, stderr
+    assert process.returncode == 0  # the verification's own exit code: verified
