@@ -9,7 +9,7 @@ import streamlit as st
 from components.ui import capture_state, navigation, session
 from components.ui.backend import resolve_backend
 from components.ui.extracted import MASKED_FIELD, extracted_fields, mask_id_number
-from components.ui.i18n import current_language, t
+from components.ui.i18n import CATALOGUES, current_language, t
 from components.ui.receipt import build_receipt, receipt_json
 from components.ui.result_story import Action, ResultStory, result_story
 from components.ui.service_cards import ServiceCard, service_cards
@@ -98,6 +98,13 @@ def _card(card: ServiceCard) -> None:
         _labelled(t("results.what_happened"), "\n".join(card.happened))
 
 
+def _known_value(value: str) -> str:
+    """Vlens' fixed English words (gender, marital status) in the customer's language; any
+    other value as sent."""
+    key = f"extracted.value.{value.strip().lower()}"
+    return t(key) if key in CATALOGUES["en"] else value
+
+
 def _extracted(outcome: VerificationOutcome) -> None:
     parts = [part for result in outcome.steps.values()
              for part in (result.id_front_data, result.id_back_data)]
@@ -109,6 +116,7 @@ def _extracted(outcome: VerificationOutcome) -> None:
         lines = []
         for field, value in fields:
             shown = value if field != MASKED_FIELD or show_id else mask_id_number(value)
+            shown = _known_value(shown)
             isolate = LTR_ISOLATE if field in NUMERIC_FIELDS else FIRST_STRONG_ISOLATE
             lines.append(f"{t(f'extracted.field.{field}')}: {isolate}{shown}{POP_ISOLATE}")
         st.text("\n".join(lines))  # Vlens' values: plain text, never markdown or HTML

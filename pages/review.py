@@ -18,10 +18,15 @@ if attempt.sending:  # sent already (another click, a reload): show that run
 st.title(t("review.title"), anchor=False)
 
 
+LTR_ISOLATE, POP_ISOLATE = "\u2066", "\u2069"
+
+
 def _size(image: CapturedImage) -> str:
+    """e.g. "65 KB · 691×455 px"; the figures isolated left to right, so an Arabic line keeps
+    "65 KB" and "691×455" whole."""
     kilobytes = image.image.size / 1000
-    return t("review.details", size=f"{kilobytes:.0f} KB", width=image.image.width,
-             height=image.image.height)
+    return t("review.details", size=f"{LTR_ISOLATE}{kilobytes:.0f} KB{POP_ISOLATE}",
+             width=f"{LTR_ISOLATE}{image.image.width}", height=f"{image.image.height}{POP_ISOLATE}")
 
 
 def _step_block(captures: CaptureSet, step: str) -> None:

@@ -74,7 +74,8 @@ def test_verified_from_camera_to_results() -> None:
         text = page_text(at)
         assert "Missing:" not in text
         assert re.search(r"3 frames in 0\.\d\d s", text)
-        assert re.search(r"\d+ KB · \d+×\d+ px", text)
+        # Figures isolated left to right (whole in an Arabic line too).
+        assert re.search("\u2066\\d+ KB\u2069 · \u2066\\d+×\\d+\u2069 px", text)
         assert not at.button(key="submit").disabled
 
         submit(at)

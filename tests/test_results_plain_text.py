@@ -1,11 +1,17 @@
 """Text that comes from Vlens (names, addresses, record-check and validation messages) reaches
 the customer as plain text: a hostile or intercepted answer cannot make the results page load
-a remote image or show a link (issue 10, item 7)."""
+a remote image or show a link (issue 10, item 7). Vlens' fixed English words are translated."""
 
 from __future__ import annotations
 
 from components.vlens import VerifyStep, run_verification
-from tests.test_results_consistency import IMAGES, CannedVlens, answer, results_page
+from tests.test_results_consistency import (
+    IMAGES,
+    VERIFIED_FLAGS,
+    CannedVlens,
+    answer,
+    results_page,
+)
 
 BEACON = "![x](http://beacon.example/b.png)"
 LINK = "[link](http://evil.example/)"
@@ -37,3 +43,15 @@ def test_hostile_vlens_text_is_shown_as_plain_text_never_as_markdown() -> None:
     assert plain.count(BEACON) >= 3 and LINK in plain and IMG in plain  # shown, verbatim
     for element in at.get("markdown"):
         assert not element.proto.allow_html, element.value
+
+
+def test_fixed_words_from_vlens_are_shown_in_the_customers_language() -> None:
+    front = answer(VerifyStep.ID_FRONT, data={"idFrontData": {
+        "name": "DEMO PERSON", "gender": "female", "maritalStatus": "single"}})
+    outcome = run_verification(CannedVlens({
+        VerifyStep.ID_FRONT: front, VerifyStep.ID_BACK: answer(VerifyStep.ID_BACK),
+        VerifyStep.LIVENESS: answer(VerifyStep.LIVENESS, {"liveness": True}, VERIFIED_FLAGS),
+    }), IMAGES, get_extracted_data=True)
+    plain = "\n".join(str(element.value) for element in results_page(outcome, "ar").get("text"))
+    assert "أنثى" in plain and "female" not in plain and "single" not in plain
+    assert "DEMO PERSON" in plain  # names stay as sent

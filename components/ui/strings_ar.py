@@ -390,4 +390,11 @@ STRINGS: dict[str, str] = {
     "upload.wrong_side.id_back": (
         "يبدو أن هذا وجه البطاقة (يحمل صورتك)، لذلك لم يُضف. يُرجى رفع ظهر البطاقة."
     ),
+    # ---- Customer flow (issue 9): fixed words in the data read from the card -------------
+    "extracted.value.female": "أنثى",
+    "extracted.value.male": "ذكر",
+    "extracted.value.single": "أعزب/عزباء",
+    "extracted.value.married": "متزوج/متزوجة",
+    "extracted.value.divorced": "مطلق/مطلقة",
+    "extracted.value.widowed": "أرمل/أرملة",
 }

@@ -420,4 +420,11 @@ STRINGS: dict[str, str] = {
         "This looks like the front of the card (it has your photo), so it was not added. Please "
         "upload the back of the card."
     ),
+    # ---- Customer flow (issue 9): fixed words in the data read from the card -------------
+    "extracted.value.female": "Female",
+    "extracted.value.male": "Male",
+    "extracted.value.single": "Single",
+    "extracted.value.married": "Married",
+    "extracted.value.divorced": "Divorced",
+    "extracted.value.widowed": "Widowed",
 }

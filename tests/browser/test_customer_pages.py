@@ -189,3 +189,44 @@ def test_the_phone_capture_screen_shows_video_step_hint_and_manual_button_at_onc
         page.screenshot(path=str(README_SHOTS / "phone-capture.png"))
     finally:
         context.close()
+
+
+def tab_to(page: Page, selector: str, max_tabs: int = 40) -> None:
+    """Press Tab until the focused element is inside ``selector`` (keyboard only)."""
+    seen = []
+    for _ in range(max_tabs):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => !!(document.activeElement && document.activeElement.closest(s))",
+                         selector):
+            return
+        seen.append(page.evaluate("() => { const e = document.activeElement;"
+                                  " return e ? e.tagName + ':' + (e.innerText || '').slice(0, 30)"
+                                  " : '' }"))
+    raise AssertionError(f"Tab never reached {selector}; focus went to {seen}")
+
+
+def test_the_flow_can_be_followed_with_the_keyboard_alone(
+    plain_browser: Browser, server: StreamlitServer, shots: StepShots,
+) -> None:
+    context = plain_browser.new_context(viewport=DESKTOP)
+    try:
+        page = shots.watch(context.new_page())
+        open_app(page, server.url)
+        tab_to(page, ".st-key-language_en")
+        page.keyboard.press("Enter")
+        wait_for_heading(page, say("en", "consent.title"))
+        expect_frame(page, "en", "consent", say("en", "consent.title"))
+        tab_to(page, ".st-key-consent_checkbox")
+        page.keyboard.press("Space")
+        expect(keyed(page, "consent_continue").locator("button:not([disabled])")).to_have_count(1)
+        tab_to(page, ".st-key-consent_continue")
+        page.keyboard.press("Enter")
+        wait_for_heading(page, say("en", "capture.title"))
+        expect_frame(page, "en", "capture", say("en", "capture.title"))
+        tab_to(page, ".st-key-switch_language")  # the language switch, by keyboard too
+        page.keyboard.press("Enter")
+        wait_for_heading(page, say("ar", "capture.title"))
+        expect(page).to_have_title(f"{say('ar', 'nav.capture')} · {say('ar', 'app.title')}")
+        assert document_frame(page)["lang"] == "ar" and document_frame(page)["dir"] == "rtl"
+    finally:
+        context.close()
