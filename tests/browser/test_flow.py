@@ -18,6 +18,7 @@ from tests.browser.camera import WebrtcCamera
 from tests.browser.conftest import LaunchBrowser
 from tests.browser.journey import (
     FACE_TIMING,
+    PAGE_LOAD_MS,
     accept_consent,
     choose_english,
     en,
@@ -55,7 +56,7 @@ def open_capture_page(page: Page, url: str, shots: StepShots) -> WebrtcCamera:
     accept_consent(page)
     wait_for_heading(page, en("capture.title"))
     expect_demo_label(page)
-    expect(text(page, step_heading(1, "id_front")).first).to_be_visible()
+    expect(text(page, step_heading(1, "id_front")).first).to_be_visible(timeout=PAGE_LOAD_MS)
     shots.take(page, "capture-ready")
     camera = WebrtcCamera(page)
     camera.start()
@@ -127,6 +128,8 @@ PASSED_CARDS = {
 def check_verified_results(page: Page) -> None:
     expect(page.get_by_text(en("verdict.verified.title"), exact=True)).to_be_visible()
     expect(text(page, en("verdict.verified.body"))).to_be_visible()
+    # The transaction id is for support: under "Details for support", opened on demand.
+    keyed(page, "support_details").get_by_text(en("results.support_details")).click()
     expect(page.get_by_text(TRANSACTION_ID)).to_be_visible()
     for key, (title, happened) in PASSED_CARDS.items():
         card = keyed(page, f"card_{key}")
