@@ -1,0 +1,88 @@
+"""``Store``: an engine, typed tables and one way to run a transaction."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
+from typing import Any
+
+from sqlalchemy import Connection, Engine, create_engine, event, select
+from sqlalchemy.pool import StaticPool
+
+from .migrations import migrate
+from .schema import Tables, schema_version
+from .settings import StoreSettings, normalise_url
+
+SQLITE_BUSY_TIMEOUT_MS = 15_000
+
+
+class Store:
+    """The app's relational store. ``with store.begin() as conn:`` is one transaction."""
+
+    def __init__(self, engine: Engine, *, serialise: bool = False) -> None:
+        self.engine = engine
+        self.tables = Tables()
+        # An in-memory SQLite database is one shared connection: one transaction at a time.
+        self._serial: threading.RLock | None = threading.RLock() if serialise else None
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def begin(self) -> Iterator[Connection]:
+        with self._serial or nullcontext(), self.engine.begin() as conn:
+            yield conn
+
+    def migrate(self) -> list[int]:
+        """Create or upgrade the schema; the versions applied now."""
+        with self.begin() as conn:
+            return migrate(conn)
+
+    def schema_version(self) -> int:
+        with self.begin() as conn:
+            versions = conn.execute(select(schema_version.c.version)).scalars().all()
+        return max(versions, default=0)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    def __repr__(self) -> str:  # never the URL: it may carry a password
+        return f"Store({self.dialect})"
+
+
+def _sqlite_engine(url: str, *, memory: bool) -> Engine:
+    options: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
+    if memory:
+        options["poolclass"] = StaticPool
+    engine = create_engine(url, **options)
+
+    @event.listens_for(engine, "connect")
+    def _configure(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.isolation_level = None  # SQLAlchemy's BEGIN below, not pysqlite's
+        cursor = dbapi_connection.cursor()
+        if not memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _begin(conn: Connection) -> None:
+        # Take the write lock up front: no read-then-write upgrade can fail half-way.
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+    return engine
+
+
+def open_store(settings: StoreSettings | str, *, create: bool = True) -> Store:
+    """Connect to the store at ``settings`` and (by default) bring its schema up to date."""
+    url = settings.url if isinstance(settings, StoreSettings) else normalise_url(settings)
+    memory = url == "sqlite+pysqlite://"
+    if url.startswith("sqlite"):
+        store = Store(_sqlite_engine(url, memory=memory), serialise=memory)
+    else:
+        store = Store(create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5))
+    if create:
+        store.migrate()
+    return store

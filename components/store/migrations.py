@@ -1,0 +1,56 @@
+"""Numbered schema steps, applied once each and recorded in ``vlens_schema_version``.
+
+Add a step by appending ``Migration(n + 1, "what", apply)``; never edit an applied one.
+Concurrent starts are safe: PostgreSQL takes a transaction-level advisory lock, SQLite's
+``BEGIN IMMEDIATE`` serialises writers.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, select, text
+
+from . import schema
+
+ADVISORY_LOCK_KEY = 0x766C656E73  # "vlens"
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    description: str
+    apply: Callable[[Connection], None]
+
+
+def _initial_tables(conn: Connection) -> None:
+    for table in (schema.links, schema.results, schema.outbox, schema.events):
+        table.create(conn, checkfirst=True)
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "links, results, outbox and funnel events", _initial_tables),
+)
+
+
+def latest_version() -> int:
+    return MIGRATIONS[-1].version
+
+
+def migrate(conn: Connection, clock: Callable[[], float] = time.time) -> list[int]:
+    """Apply the steps this database lacks (inside the caller's transaction)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
+    schema.schema_version.create(conn, checkfirst=True)
+    done = set(conn.execute(select(schema.schema_version.c.version)).scalars())
+    applied = []
+    for step in MIGRATIONS:
+        if step.version in done:
+            continue
+        step.apply(conn)
+        conn.execute(schema.schema_version.insert().values(
+            version=step.version, description=step.description, applied_at=clock()))
+        applied.append(step.version)
+    return applied

@@ -1,0 +1,97 @@
+"""The tables, as SQLAlchemy Core objects. Times are UTC epoch seconds (REAL / double)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+metadata = MetaData()
+
+schema_version = Table(
+    "vlens_schema_version", metadata,
+    Column("version", Integer, primary_key=True),
+    Column("description", String(200), nullable=False),
+    Column("applied_at", Float, nullable=False),
+)
+
+# A verification link minted for (or first opened by) a customer. Contact details are never
+# stored: only whether the link carried any.
+links = Table(
+    "vlens_links", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("reference", String(200), nullable=False),
+    Column("return_url", Text),
+    Column("has_contact", Boolean, nullable=False, default=False),
+    Column("created_at", Float, nullable=False),
+    Column("expires_at", Float, nullable=False),
+    Column("opened_at", Float),
+    Column("completed_at", Float),
+    Column("transaction_id", String(64)),
+    Column("verdict", String(32)),
+)
+
+# One row per finished verification: allow-listed, privacy-safe fields as JSON text.
+results = Table(
+    "vlens_results", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("reference", String(200)),
+    Column("link_id", String(64)),
+    Column("transaction_id", String(64)),
+    Column("verdict", String(32), nullable=False),
+    Column("record", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Index("ix_vlens_results_created_at", "created_at"),
+)
+
+# Transactional outbox: written with the result, delivered by the webhook worker.
+outbox = Table(
+    "vlens_outbox", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("event_type", String(64), nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("status", String(16), nullable=False),  # pending | failed | delivered | dead
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", Float, nullable=False),
+    Column("lease_owner", String(64)),
+    Column("lease_until", Float),
+    Column("last_error", String(300)),
+    Column("last_http_status", Integer),
+    Column("delivered_at", Float),
+    Column("delivered_by", String(64)),
+    Index("ix_vlens_outbox_due", "status", "next_attempt_at"),
+)
+
+# Privacy-safe funnel events: an opaque attempt id, a stable event name and a short code.
+events = Table(
+    "vlens_events", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("attempt_id", String(64), nullable=False),
+    Column("name", String(64), nullable=False),
+    Column("detail", String(64)),
+    Column("value", Float),
+    Column("at", Float, nullable=False),
+    Index("ix_vlens_events_at", "at"),
+)
+
+
+@dataclass(frozen=True)
+class Tables:
+    """Typed access to the store's tables (``store.tables.outbox``)."""
+
+    schema_version: Table = schema_version
+    links: Table = links
+    results: Table = results
+    outbox: Table = outbox
+    events: Table = events
