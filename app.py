@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from components.observability import configure_logging
-from components.ui import navigation, session
+from components.ui import integration, navigation, session
 from components.ui.attempt_view import attempt_ended
 from components.ui.backend import app_secrets, resolve_backend
 from components.ui.i18n import t, translate
@@ -71,6 +71,7 @@ if page_name != "language":
 demo_label(backend.demo)
 if backend.problem:
     st.error(t("app.config_error", detail=backend.problem))
+integration.gate(page_name)  # ?link= admits (or refuses) the customer; links-required policy
 
 if ended:
     attempt_ended()  # stops the page: an expired, deleted or mistyped link explains itself

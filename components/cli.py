@@ -5,6 +5,7 @@
     vlens-verify video CLIP [--json] [--dry-run] [--secrets PATH | --demo | --demo-scenario NAME]
     vlens-verify simulator [--port N]
     vlens-verify operator-hash [--name NAME]   (password from the terminal, never echoed)
+    vlens-verify link --ref REF [--return-url URL] [--expires 24h] [--secrets PATH | --demo]
 
 Exit codes: 0 verified, 1 completed but not verified, 2 bad input or usage,
 3 service, auth or network failure.
@@ -344,6 +345,10 @@ def build_parser() -> argparse.ArgumentParser:
     add_scenario_arguments(sim)
     sim.set_defaults(handler=cmd_simulator)
     operator_hash_cli.add_command(commands)
+
+    from components.integration.link_command import add_link_command
+
+    add_link_command(commands, UsageError)
     return parser
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from components.ui import capture_state, navigation
+from components.ui import capture_state, integration, navigation
 from components.ui.camera import live_camera, picture_missing
 from components.ui.captured import FACES_NEEDED, STEP_ORDER
 from components.ui.i18n import t
@@ -36,6 +36,7 @@ def capture_status(stream: Any) -> None:
     if picture_missing(started, state.analysed_frames):
         st.warning(t("capture.no_picture"))
     merged = capture_state.current_set(state)
+    integration.observe_capture(merged, str(state.hint))
     missing = merged.missing()
     if not missing:
         st.success(t("capture.done"))

@@ -16,6 +16,7 @@ from typing import Final, TypeVar
 
 import streamlit as st
 
+from components.ui import operator_dashboard
 from components.ui.backend import Backend, resolve_backend
 from components.ui.operator_audit import audit
 from components.ui.operator_auth import operator_secrets, require_operator, sign_out
@@ -289,6 +290,8 @@ def main() -> None:
     lookup_section(config, who)
     st.divider()
     link_section(config, who)
+    st.divider()
+    operator_dashboard.show()  # links, webhook deliveries, dashboard (issue 11)
 
 
 main()

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.ui import capture_state, navigation, session
+from components.ui import capture_state, integration, navigation, session
 from components.ui.backend import resolve_backend
 from components.ui.extracted import MASKED_FIELD, extracted_fields, mask_id_number
 from components.ui.i18n import CATALOGUES, current_language, t
@@ -65,7 +65,8 @@ def _actions(story: ResultStory) -> None:
                 st.error(t("failure.config"))
             else:
                 # The same images again: steps that already passed with them are reused.
-                attempt.send(attempt.sent, backend.config, demo=backend.demo)
+                attempt.send(attempt.sent, backend.config, demo=backend.demo,
+                             recorder=integration.recorder())
                 navigation.go("verifying")
         if st.button(t("results.start_over"), key="start_over"):
             session.clear_attempt()
@@ -138,6 +139,7 @@ def _support(outcome: VerificationOutcome, story: ResultStory) -> None:
                        outcome.steps[step].error_code if step in outcome.steps else None)
                       for step, request_id in outcome.request_ids.items()],
         )
+        receipt = integration.with_reference(receipt)
         st.download_button(t("results.receipt"), data=receipt_json(receipt),
                            file_name="verification-receipt.json", mime="application/json",
                            key="download_receipt")
@@ -154,6 +156,7 @@ if outcome is None:
 cards = service_cards(outcome, t)
 story = result_story(outcome, cards, t, current_language())
 _story(story)
+integration.back_to_business(outcome)
 _actions(story)
 if cards:
     st.header(t("results.checks_heading"), anchor=False)

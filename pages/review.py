@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.ui import capture_state, navigation
+from components.ui import capture_state, integration, navigation
 from components.ui.backend import choose_demo_scenario, chosen_demo_scenario, resolve_backend
 from components.ui.captured import STEP_ORDER, CapturedImage, CaptureSet
 from components.ui.i18n import t
@@ -93,5 +93,6 @@ if st.button(t("review.submit"), key="submit", type="primary", disabled=bool(mis
         st.error(t("failure.config"))
     else:
         # Idempotent: a second click, a rerun or a reload joins the run already under way.
-        attempt.send(captures, backend.config, demo=backend.demo)
+        attempt.send(captures, backend.config, demo=backend.demo,
+                     recorder=integration.recorder())
         navigation.go("verifying")

@@ -442,3 +442,36 @@ def test_sign_out_locks_the_page_and_forgets_what_was_shown(verified: Verified) 
     assert not lookup_form_shown(at)
     assert any(t.key == "operator_password" for t in at.text_input)
     assert "image(s) on file" not in texts(at)
+
+
+def test_the_integration_views_list_deliveries_and_resend_a_dead_one(verified: Verified,
+                                                                     tmp_path: Path) -> None:
+    from components.integration.outbox import enqueue
+    from components.integration.results import AttemptContext, record_result
+    from components.store import open_store
+
+    database = tmp_path / "integration.sqlite3"
+    store = open_store(str(database))
+    record_result(store, {"verdict": "verified", "transaction_id": verified.transaction_id,
+                          "completed": True}, AttemptContext.new("shop-7"), webhooks=True)
+    with store.begin() as conn:
+        dead = enqueue(conn, store, "verification.completed", {"reference": "shop-8"}, now=1.0)
+        conn.execute(store.tables.outbox.update().where(store.tables.outbox.c.id == dead)
+                     .values(status="dead", attempts=31, last_error="HTTP 500"))
+    at = password_page(verified.simulator)
+    at.secrets["integration"] = {"database_path": str(database)}
+    at = unlock(at)
+    assert not at.exception
+    metrics = {m.label: m.value for m in at.metric}
+    assert (metrics["Pending"], metrics["Dead"]) == ("1", "1")
+    frames = [frame.value for frame in at.dataframe]
+    assert any("shop-8" in set(frame.get("reference", [])) for frame in frames)
+    at.selectbox(key="operator_delivery_status").select("dead").run()
+    at.selectbox[-1].select(dead)
+    at = click(at, "Resend")
+    assert f"{dead} is queued again." in texts(at)
+    with store.begin() as conn:
+        row = conn.execute(store.tables.outbox.select()
+                           .where(store.tables.outbox.c.id == dead)).one()
+    assert row.status == "pending"
+    store.dispose()

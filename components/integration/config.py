@@ -97,8 +97,8 @@ def check_callback_url(url: str, what: str) -> str:
 
 def load_integration_config(secrets: Mapping[str, Any] | None, environ: Mapping[str, str], *,
                             demo: bool) -> IntegrationConfig:
-    """The integration settings; demo mode gets in-memory storage, open links and a demo
-    link secret unless configured otherwise."""
+    """The integration settings; demo mode gets open links and a demo link secret unless
+    configured otherwise (storage: ``components.store.settings``)."""
     values = _section(secrets)
     for env_name, key in ENV_OVERRIDES.items():
         env_value = environ.get(env_name, "").strip()
@@ -119,7 +119,7 @@ def load_integration_config(secrets: Mapping[str, Any] | None, environ: Mapping[
     except (TypeError, ValueError):
         raise ConfigError("Integration setting return_token_ttl_s must be seconds") from None
     return IntegrationConfig(
-        store=database_url_from(values, environ, demo=demo),
+        store=database_url_from(values, environ, durable=bool(webhook_url) and not demo),
         link_secret=link_secret,
         webhook_url=webhook_url,
         webhook_secret=webhook_secret,

@@ -3,8 +3,8 @@
 Headers: ``Webhook-Id`` (the event id, the receiver's idempotency key), ``Webhook-Timestamp``
 (epoch seconds of this attempt) and ``Webhook-Signature`` (``signing.webhook_signature``). A 2xx
 answer is delivered; anything else (non-2xx, timeout, refused connection) is retried.
-One worker thread per process (``ensure_worker``); ``python -m components.integration.delivery``
-runs one in the foreground.
+One worker thread per process and configuration (``runtime.get_runtime``);
+``python -m components.integration.delivery`` runs one in the foreground.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import requests
 
 from components.store import Store, open_store
 
-from .config import IntegrationConfig, load_integration_config
+from .config import load_integration_config
 from .outbox import ClaimedEvent, RetryPolicy, claim_due, mark_delivered, mark_failed, next_due_at
 from .signing import webhook_signature
 
@@ -157,23 +157,6 @@ class DeliveryWorker:
                 self.idle_poll_s, max(MIN_WAIT_S, due - self.clock()))
             self._wake.wait(wait)
             self._wake.clear()
-
-
-_worker_lock = threading.Lock()
-_worker: DeliveryWorker | None = None
-
-
-def ensure_worker(store: Store, config: IntegrationConfig) -> DeliveryWorker | None:
-    """The process's one delivery worker (started on first call); None without webhooks."""
-    global _worker
-    if not config.webhooks_enabled:
-        return None
-    assert config.webhook_url is not None and config.webhook_secret is not None
-    with _worker_lock:
-        if _worker is None:
-            _worker = DeliveryWorker(store, WebhookSender(config.webhook_url,
-                                                          config.webhook_secret)).start()
-        return _worker
 
 
 def main(argv: Sequence[str] | None = None) -> int:

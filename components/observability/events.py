@@ -57,8 +57,10 @@ def verification_event(
     *,
     latencies_ms: dict[str, float] | None = None,
     demo: bool | None = None,
+    reference: str | None = None,
 ) -> dict[str, Any]:
-    """The allow-listed fields describing ``outcome``."""
+    """The allow-listed fields describing ``outcome`` (``reference``: the business's own
+    customer reference from a verification link, when one admitted the customer)."""
     latencies = latencies_ms or {}
     steps = [
         {
@@ -89,6 +91,8 @@ def verification_event(
     }
     if demo is not None:
         event["demo"] = demo
+    if reference is not None:
+        event["reference"] = reference
     return event
 
 
@@ -98,9 +102,11 @@ def log_verification(
     latencies_ms: dict[str, float] | None = None,
     demo: bool | None = None,
     logger: logging.Logger | None = None,
+    reference: str | None = None,
 ) -> dict[str, Any]:
     """Log one line for a finished verification; return the fields that were logged."""
-    event = verification_event(outcome, latencies_ms=latencies_ms, demo=demo)
+    event = verification_event(outcome, latencies_ms=latencies_ms, demo=demo,
+                               reference=reference)
     level = logging.INFO if outcome.completed else logging.WARNING
     (logger or logging.getLogger(VERIFICATION_LOGGER)).log(
         level, "verification %s", event["verdict"], extra={EVENT_ATTR: event})

@@ -1,8 +1,9 @@
 """Where the store lives: ``[integration] database_url`` / ``database_path`` or the environment.
 
-Precedence: ``VLENS_DATABASE_URL``, ``database_url``, ``VLENS_DATABASE_PATH``, ``database_path``;
-with none of them, demo mode keeps everything in memory (nothing left behind) and a configured
-deployment uses ``vlens-integration.sqlite3`` in the working directory.
+Precedence: ``VLENS_DATABASE_URL``, ``database_url``, ``VLENS_DATABASE_PATH``, ``database_path``.
+With none of them the store lives in memory (nothing left behind: demo mode, tests), unless the
+caller needs durability (webhooks configured outside demo mode): then
+``vlens-integration.sqlite3`` in the working directory, so no event is lost on a restart.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ PATH_ENV = "VLENS_DATABASE_PATH"
 @dataclass(frozen=True)
 class StoreSettings:
     url: str  # a SQLAlchemy URL; never logged (it may carry a password)
+    configured: bool = True  # False for the fallbacks (in memory, or the default file)
 
     @property
     def in_memory(self) -> bool:
@@ -47,7 +49,7 @@ def sqlite_url(path: str | Path) -> str:
 
 
 def database_url_from(section: Mapping[str, Any] | None, environ: Mapping[str, str], *,
-                      demo: bool) -> StoreSettings:
+                      durable: bool) -> StoreSettings:
     """The store's settings from an ``[integration]`` section and the environment."""
     values = dict(section or {})
     url = environ.get(URL_ENV, "").strip() or str(values.get("database_url") or "").strip()
@@ -56,4 +58,4 @@ def database_url_from(section: Mapping[str, Any] | None, environ: Mapping[str, s
     path = environ.get(PATH_ENV, "").strip() or str(values.get("database_path") or "").strip()
     if path:
         return StoreSettings(sqlite_url(path))
-    return StoreSettings(MEMORY_URL if demo else sqlite_url(DEFAULT_PATH))
+    return StoreSettings(sqlite_url(DEFAULT_PATH) if durable else MEMORY_URL, configured=False)

@@ -19,6 +19,7 @@ from components.ui.submission import Submission
 if TYPE_CHECKING:
     from components.capture.processor import CaptureEngine
     from components.capture.webrtc import FrameCallback
+    from components.ui.integration import Recorder
     from components.vlens import VerificationOutcome
     from components.vlens.config import VlensConfig
 
@@ -65,7 +66,8 @@ class Attempt:
     def sending(self) -> bool:
         return self.submission is not None and not self.submission.done
 
-    def send(self, sent: CaptureSet, config: VlensConfig, *, demo: bool) -> Submission:
+    def send(self, sent: CaptureSet, config: VlensConfig, *, demo: bool,
+             recorder: Recorder | None = None) -> Submission:
         """Start verifying ``sent``, or join the run already under way: any number of calls
         while one runs lead to that one run. Steps the last outcome already passed with the
         same images on the same service are reused, not resent."""
@@ -74,7 +76,8 @@ class Attempt:
                 return self.submission
             previous = self.outcome if self.outcome_backend == config.token_key else None
             self.submission = Submission(sent, config, language=self.language, demo=demo,
-                                         previous=previous, on_done=self._finished)
+                                         previous=previous, on_done=self._finished,
+                                         recorder=recorder)
             return self.submission.start()
 
     def _finished(self, submission: Submission) -> None:

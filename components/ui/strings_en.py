@@ -427,4 +427,38 @@ STRINGS: dict[str, str] = {
     "extracted.value.married": "Married",
     "extracted.value.divorced": "Divorced",
     "extracted.value.widowed": "Widowed",
+    # Integration: verification links and the way back to the business (issue 11)
+    "link.business_default": "the business that sent you",
+    "link.refused.title": "This verification link cannot be used",
+    "link.refused.malformed": (
+        "The link is incomplete or damaged. Open it again from the message you received, or "
+        "ask the business that sent it for a new one."
+    ),
+    "link.refused.tampered": (
+        "This link has been changed since it was sent, so it cannot be trusted. Ask the "
+        "business that sent it for a new link."
+    ),
+    "link.refused.expired": (
+        "This link has expired. Ask the business that sent it for a new link."
+    ),
+    "link.refused.used": (
+        "This link was already used to finish a verification. If you need to verify again, "
+        "ask the business that sent it for a new link."
+    ),
+    "link.refused.not_configured": (
+        "Verification links are not set up on this service yet. Please contact the business "
+        "that sent you."
+    ),
+    "link.required.title": "Please open your personal verification link",
+    "link.required.body": (
+        "Identity checks here start from the link the business sent you (by SMS, e-mail or in "
+        "their app). Open that link to begin."
+    ),
+    "link.reference": "Your reference with {business}: {reference}",
+    "link.back": "Back to {business}",
+    "link.back_help": "Takes you back to {business} with the result of this verification.",
+    "link.not_passed_on": (
+        "Your result could not be passed on to {business} automatically. Keep the transaction "
+        "id shown above; {business} can confirm the result with it."
+    ),
 }

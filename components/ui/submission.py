@@ -13,6 +13,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from components.observability import StepTimer, log_verification
 from components.ui.captured import CaptureSet
@@ -27,6 +28,9 @@ from components.vlens import (
 from components.vlens.config import VlensConfig
 from components.vlens.errors import VlensError
 from components.vlens.flow import outcome_so_far
+
+if TYPE_CHECKING:
+    from components.ui.integration import Recorder
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +70,7 @@ class Submission:
         previous: VerificationOutcome | None = None,
         on_done: Callable[[Submission], None] | None = None,
         clock: Callable[[], float] = time.monotonic,
+        recorder: Recorder | None = None,
     ) -> None:
         self.sent = sent
         self.config = config
@@ -74,6 +79,7 @@ class Submission:
         self._demo = demo
         self._previous = previous
         self._on_done = on_done
+        self._recorder = recorder  # the business integration's record of the result
         self._clock = clock
         self._lock = threading.Lock()
         self._events: list[StepEvent] = []
@@ -128,7 +134,11 @@ class Submission:
                 verdict=partial.verdict, steps=partial.steps, reused=frozenset(),
                 transaction_id=partial.transaction_id, findings=(), problem=error.info(),
                 failed_step=None, error=error, request_ids=partial.request_ids, images=images)
-        log_verification(outcome, latencies_ms=timer.latencies_ms, demo=self._demo)
+        reference = self._recorder.reference if self._recorder is not None else None
+        log_verification(outcome, latencies_ms=timer.latencies_ms, demo=self._demo,
+                         reference=reference)
+        if self._recorder is not None:
+            self._recorder(outcome, self.sent, timer.latencies_ms, self._demo)
         self.outcome = outcome
         with self._lock:
             self._ended_at = self._clock()

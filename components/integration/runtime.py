@@ -1,0 +1,41 @@
+"""One store and one delivery worker per process and configuration (the app's replicas each
+run their own worker; leases keep them from delivering the same event twice)."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from components.store import Store, open_store
+
+from .config import IntegrationConfig
+from .delivery import DeliveryWorker, WebhookSender
+
+
+@dataclass(frozen=True)
+class Runtime:
+    config: IntegrationConfig
+    store: Store
+    worker: DeliveryWorker | None  # None without a webhook
+
+    def wake_worker(self) -> None:
+        if self.worker is not None:
+            self.worker.wake()
+
+
+_lock = threading.Lock()
+_runtimes: dict[IntegrationConfig, Runtime] = {}
+
+
+def get_runtime(config: IntegrationConfig) -> Runtime:
+    """The process's store (migrated) and started worker for ``config``."""
+    with _lock:
+        runtime = _runtimes.get(config)
+        if runtime is None:
+            store = open_store(config.store)
+            worker = None
+            if config.webhook_url and config.webhook_secret:
+                worker = DeliveryWorker(store, WebhookSender(config.webhook_url,
+                                                             config.webhook_secret)).start()
+            runtime = _runtimes[config] = Runtime(config, store, worker)
+        return runtime

@@ -1,0 +1,277 @@
+"""The app's side of the business integration: admitting a customer by link (or refusing),
+the links-required policy, funnel events, recording the result, and "Back to <business>".
+
+Call sites: app.py (``gate``), pages/capture.py (``observe_capture``), pages/review.py and
+pages/results.py (``recorder()`` handed to ``Attempt.send``; the submission's worker thread calls
+it), pages/results.py (``back_to_business``, ``with_reference``). The session keeps one
+``AttemptContext`` (not in the attempt: "Start over" keeps the link that admitted the customer).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import logging
+import os
+import time
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any, Final
+from urllib.parse import urlsplit
+
+import streamlit as st
+from sqlalchemy.exc import SQLAlchemyError
+
+from components.integration import AttemptContext, LinkRefused, open_link
+from components.integration.config import IntegrationConfig, load_integration_config
+from components.integration.funnel import FunnelEvent, record_events
+from components.integration.results import record_result, result_record
+from components.integration.return_token import return_url_with_result
+from components.integration.runtime import Runtime, get_runtime
+from components.ui.backend import app_secrets, resolve_backend
+from components.ui.captured import STEP_ORDER, CaptureSet
+from components.ui.i18n import LANGUAGES, t, translate
+from components.vlens.errors import ConfigError
+from components.vlens.flow import VerificationOutcome
+
+log = logging.getLogger("vlens.integration")
+
+CONTEXT: Final = "integration.context"
+SEEN_TOKEN: Final = "integration.seen_link"  # sha256 of the last link token handled
+NOTED: Final = "integration.noted"  # funnel events already recorded for this context
+LAST_HINT: Final = "integration.last_hint"
+RECORDER: Final = "integration.recorder"  # the last Recorder handed to a submission
+CONSENT_AT: Final = "integration.consent_at"  # when this attempt's clock started
+LINK_PARAMETER: Final = "link"
+MAX_HINT_EVENTS = 40
+
+
+def runtime() -> Runtime | None:
+    """This process's store and worker, or None when the [integration] settings are broken
+    (the problem is shown once, by ``gate``)."""
+    try:
+        return get_runtime(_config())
+    except (ConfigError, SQLAlchemyError) as exc:
+        log.error("integration unavailable: %s", type(exc).__name__)
+        return None
+
+
+def _config() -> IntegrationConfig:
+    return load_integration_config(app_secrets(), os.environ, demo=resolve_backend().demo)
+
+
+def context() -> AttemptContext:
+    """This session's attempt context (self-service: no reference until a link admits one)."""
+    current = st.session_state.get(CONTEXT)
+    if not isinstance(current, AttemptContext):
+        current = st.session_state[CONTEXT] = AttemptContext.new()
+    return current
+
+
+def current_reference() -> str | None:
+    return context().reference
+
+
+def note(*events: FunnelEvent, once: bool = True) -> None:
+    """Record funnel events for this session (each name/detail once unless ``once=False``)."""
+    rt = runtime()
+    if rt is None:
+        return
+    noted: set[str] = st.session_state.setdefault(NOTED, set())
+    fresh = [e for e in events if not once or f"{e.name}:{e.detail}" not in noted]
+    if not fresh:
+        return
+    try:
+        record_events(rt.store, context().attempt_id, fresh)
+    except SQLAlchemyError:
+        log.exception("funnel events not recorded")
+        return
+    noted.update(f"{e.name}:{e.detail}" for e in fresh)
+
+
+def _both_languages(title_key: str, body_key: str, show: Any, icon: str) -> None:
+    """A stop page in English and Arabic: it comes before the customer chose a language."""
+    for language in LANGUAGES:
+        direction = ' dir="rtl"' if language == "ar" else ""
+        with st.container(key=f"link_page_{language}"):
+            st.markdown(f"<h2{direction}>{html.escape(translate(language, title_key))}</h2>",
+                        unsafe_allow_html=True)
+            show(translate(language, body_key), icon=icon)
+    st.stop()
+
+
+def _refusal(reason: str) -> None:
+    _both_languages("link.refused.title", f"link.refused.{reason}", st.error,
+                    ":material/link_off:")
+
+
+def gate(page_name: str) -> None:
+    """Before a customer page runs: admit a ``?link=`` token (or refuse it with a clear page),
+    enforce the links-required policy, note consent."""
+    if page_name == "operator":
+        return
+    rt = runtime()
+    if rt is None:
+        st.error(t("app.config_error", detail="[integration] settings"))
+        st.stop()
+    assert rt is not None
+    token = st.query_params.get(LINK_PARAMETER)
+    if token:
+        digest = hashlib.sha256(token.encode()).hexdigest()
+        if st.session_state.get(SEEN_TOKEN) != digest:
+            try:
+                claims = open_link(rt.store, token, rt.config.link_secret)
+            except LinkRefused as refused:
+                log.info("verification link refused: %s", refused.reason)
+                _refusal(refused.reason)
+            except SQLAlchemyError:
+                log.exception("verification link could not be checked")
+                st.error(t("app.config_error", detail="database"))
+                st.stop()
+            st.session_state[CONTEXT] = AttemptContext.new(
+                claims.reference, claims.link_id, claims.return_url)
+            st.session_state[SEEN_TOKEN] = digest
+            st.session_state[NOTED] = set()
+            log.info("verification link opened", extra={"reference": claims.reference})
+            note(FunnelEvent("link_opened"))
+    if rt.config.links_required and context().link_id is None:
+        _both_languages("link.required.title", "link.required.body", st.info,
+                        ":material/link:")
+    from components.ui.session import consent_given
+
+    if consent_given() and CONSENT_AT not in st.session_state:
+        st.session_state[CONSENT_AT] = time.time()
+        note(FunnelEvent("consent"))
+
+
+def observe_capture(merged: CaptureSet, hint: str) -> None:
+    """From the capture page's status tick: note each step done and each new hint shown."""
+    for step in STEP_ORDER:
+        if merged.complete(step):
+            note(FunnelEvent("captured", step))
+    if st.session_state.get(LAST_HINT) != hint:
+        st.session_state[LAST_HINT] = hint
+        count = st.session_state.get(LAST_HINT + ".count", 0)
+        if count < MAX_HINT_EVENTS:
+            st.session_state[LAST_HINT + ".count"] = count + 1
+            note(FunnelEvent("hint", hint), once=False)
+
+
+def _epoch(iso: str) -> float | None:
+    try:
+        return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None
+
+
+def capture_timings(sent: CaptureSet, consent_at: float | None) -> dict[str, float]:
+    """Seconds each step took, from the previous step's capture (the first from consent)."""
+    timings: dict[str, float] = {}
+    previous = consent_at
+    for step in STEP_ORDER:
+        images = sent.for_step(step)
+        times = [_epoch(image.captured_at) for image in images]
+        known = [value for value in times if value is not None]
+        if not known:
+            continue
+        done = max(known)
+        if previous is not None and done >= previous:
+            timings[step] = done - previous
+        previous = done
+    return timings
+
+
+def _capture_events(sent: CaptureSet, timings: Mapping[str, float]) -> list[FunnelEvent]:
+    events = [FunnelEvent("step_time", step, value) for step, value in timings.items()]
+    for step in STEP_ORDER:
+        images = sent.for_step(step)
+        if any(image.overridden for image in images):
+            events.append(FunnelEvent("manual_capture", step))
+        if any(image.source == "upload" for image in images):
+            events.append(FunnelEvent("upload_fallback", step))
+    return events
+
+
+class Recorder:
+    """Records a finished verification from the submission's worker thread (no Streamlit
+    there): result + webhook event in one transaction, then the funnel events. Built in the
+    script thread by ``recorder()`` with everything it needs."""
+
+    def __init__(self, rt: Runtime, attempt: AttemptContext, consent_at: float | None) -> None:
+        self.rt = rt
+        self.attempt = attempt
+        self.consent_at = consent_at
+        self.failed_for: set[int] = set()  # id() of outcomes that could not be recorded
+
+    @property
+    def reference(self) -> str | None:
+        return self.attempt.reference
+
+    def __call__(self, outcome: VerificationOutcome, sent: CaptureSet,
+                 latencies_ms: Mapping[str, float], demo: bool) -> None:
+        timings = capture_timings(sent, self.consent_at)
+        record = result_record(outcome, self.attempt, latencies_ms=latencies_ms,
+                               capture_timings_s=timings, demo=demo, finished_at=time.time())
+        try:
+            record_result(self.rt.store, record, self.attempt,
+                          webhooks=self.rt.config.webhooks_enabled)
+        except SQLAlchemyError:
+            log.exception("verification result not recorded (reference %s)",
+                          self.attempt.reference)
+            self.failed_for.add(id(outcome))
+            return
+        self.rt.wake_worker()
+        events = [*_capture_events(sent, timings), FunnelEvent("submitted"),
+                  FunnelEvent("verdict", outcome.verdict.value)]
+        if outcome.problem is not None and outcome.problem.code is not None:
+            events.append(FunnelEvent("error", str(outcome.problem.code)))
+        try:
+            record_events(self.rt.store, self.attempt.attempt_id, events)
+        except SQLAlchemyError:
+            log.exception("funnel events not recorded")
+
+
+def recorder() -> Recorder | None:
+    """What the submission calls when the verification ends (None: integration unavailable)."""
+    rt = runtime()
+    if rt is None:
+        return None
+    started = st.session_state.get(CONSENT_AT)
+    made = Recorder(rt, context(), started if isinstance(started, float) else None)
+    st.session_state[RECORDER] = made
+    return made
+
+
+def business_name(config: IntegrationConfig, return_url: str | None) -> str:
+    if config.business_name:
+        return config.business_name
+    host = urlsplit(return_url).hostname if return_url else None
+    return host or t("link.business_default")
+
+
+def back_to_business(outcome: VerificationOutcome) -> None:
+    """The "Back to <business>" button with a signed, short-lived result token."""
+    rt = runtime()
+    attempt = context()
+    if rt is None:
+        return
+    business = business_name(rt.config, attempt.return_url)
+    if attempt.reference:
+        st.caption(t("link.reference", business=business, reference=attempt.reference))
+    last = st.session_state.get(RECORDER)
+    if isinstance(last, Recorder) and id(outcome) in last.failed_for:
+        st.warning(t("link.not_passed_on", business=business))
+    if not attempt.return_url or not rt.config.link_secret:
+        return
+    url = return_url_with_result(
+        attempt.return_url, rt.config.link_secret, reference=attempt.reference,
+        verdict=outcome.verdict.value, transaction_id=outcome.transaction_id,
+        now=time.time(), ttl_s=rt.config.return_token_ttl_s)
+    st.link_button(t("link.back", business=business), url, type="primary",
+                   help=t("link.back_help", business=business), icon=":material/arrow_back:")
+
+
+def with_reference(receipt: dict[str, Any]) -> dict[str, Any]:
+    """The receipt with the business's reference (when a link admitted the customer)."""
+    reference = current_reference()
+    return {**receipt, "reference": reference} if reference else receipt

@@ -1,0 +1,74 @@
+"""Verification links in the app (AppTest): admitted, refused with a clear page, or required."""
+
+from __future__ import annotations
+
+import os
+from unittest.mock import patch
+
+from streamlit.testing.v1 import AppTest
+
+from components.integration.config import DEMO_LINK_SECRET
+from components.integration.links import mint_link
+from tests.app_harness import APP, demo_mode, page_text
+
+SECRET = "app-link-secret-for-tests"
+
+
+def _open(token: str | None = None, **env: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    if token is not None:
+        at.query_params["link"] = token
+    with patch.dict(os.environ, env):
+        return at.run()
+
+
+def test_a_genuine_link_admits_the_customer_with_the_business_reference() -> None:
+    token = mint_link(DEMO_LINK_SECRET, "shop-cust-1", public_url="http://localhost:8501",
+                      return_url="https://shop.example.com/kyc").token
+    with demo_mode():
+        at = _open(token)
+    assert not at.exception
+    assert at.button(key="language_en").label == "English"
+    context = at.session_state["integration.context"]
+    assert (context.reference, context.return_url) == ("shop-cust-1",
+                                                       "https://shop.example.com/kyc")
+
+
+def test_a_tampered_link_gets_a_refusal_page_in_english_and_arabic() -> None:
+    token = mint_link(DEMO_LINK_SECRET, "shop-cust-1", public_url="http://x").token
+    body, signature = token.split(".")
+    with demo_mode():
+        at = _open(body + "x." + signature)
+    text = page_text(at)
+    assert "This verification link cannot be used" in text
+    assert "changed since it was sent" in text
+    assert "لا يمكن استخدام رابط التحقق هذا" in text
+    assert not at.button  # nothing to go on with
+
+
+def test_an_expired_link_says_so() -> None:
+    token = mint_link(DEMO_LINK_SECRET, "c", public_url="http://x", expires_in_s=60,
+                      clock=lambda: 1_000_000.0).token
+    with demo_mode():
+        at = _open(token)
+    assert "This link has expired" in page_text(at)
+
+
+def test_when_links_are_required_a_visit_without_one_is_asked_for_it() -> None:
+    with demo_mode():
+        at = _open(VLENS_LINKS_REQUIRED="true", VLENS_LINK_SECRET=SECRET)
+    text = page_text(at)
+    assert "Please open your personal verification link" in text
+    assert "يرجى فتح رابط التحقق الخاص بك" in text
+    assert not at.button
+
+
+def test_when_links_are_required_a_genuine_link_still_admits() -> None:
+    token = mint_link(SECRET, "c-2", public_url="http://x").token
+    with demo_mode():
+        at = _open(token, VLENS_LINKS_REQUIRED="true", VLENS_LINK_SECRET=SECRET)
+        assert at.button(key="language_en").label == "English"
+        with patch.dict(os.environ, {"VLENS_LINKS_REQUIRED": "true",
+                                     "VLENS_LINK_SECRET": SECRET}):
+            at.button(key="language_en").click().run()
+    assert at.title[0].value == "Before we start"
