@@ -35,6 +35,7 @@ class Receiver:
     def __init__(self, answers: list[int | str] | None = None, port: int = 0) -> None:
         self.answers = list(answers or [])
         self.deliveries: list[Delivery] = []
+        self.visits: list[str] = []  # paths of GET requests (a browser sent back by the app)
         self.arrived = threading.Condition()
         self._release = threading.Event()
         receiver = self
@@ -53,6 +54,17 @@ class Receiver:
                 self.send_response(int(answer))
                 self.send_header("Content-Length", "0")
                 self.end_headers()
+
+            def do_GET(self) -> None:
+                with receiver.arrived:
+                    receiver.visits.append(self.path)
+                    receiver.arrived.notify_all()
+                page = b"<html><body><h1>Welcome back</h1></body></html>"
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(page)))
+                self.end_headers()
+                self.wfile.write(page)
 
             def log_message(self, *args: object) -> None:
                 pass

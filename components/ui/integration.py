@@ -44,6 +44,8 @@ RECORDER: Final = "integration.recorder"  # the last Recorder handed to a submis
 CONSENT_AT: Final = "integration.consent_at"  # when this attempt's clock started
 LINK_PARAMETER: Final = "link"
 MAX_HINT_EVENTS = 40
+BACK_STYLE = ("display:inline-block;padding:0.5rem 1rem;border-radius:0.5rem;"
+              "background:#ff4b4b;color:#fff;text-decoration:none;font-weight:600")
 
 
 def runtime() -> Runtime | None:
@@ -267,8 +269,11 @@ def back_to_business(outcome: VerificationOutcome) -> None:
         attempt.return_url, rt.config.link_secret, reference=attempt.reference,
         verdict=outcome.verdict.value, transaction_id=outcome.transaction_id,
         now=time.time(), ttl_s=rt.config.return_token_ttl_s)
-    st.link_button(t("link.back", business=business), url, type="primary",
-                   help=t("link.back_help", business=business), icon=":material/arrow_back:")
+    # An anchor in this tab (st.link_button opens a new one): the customer goes back.
+    st.markdown(
+        f'<a href="{html.escape(url)}" target="_self" title="'
+        f'{html.escape(t("link.back_help", business=business))}" style="{BACK_STYLE}">'
+        f'{html.escape(t("link.back", business=business))}</a>', unsafe_allow_html=True)
 
 
 def with_reference(receipt: dict[str, Any]) -> dict[str, Any]:
