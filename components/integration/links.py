@@ -35,7 +35,8 @@ MAX_REFERENCE_CHARS = 200
 MAX_RETURN_URL_CHARS = 2000
 MAX_EXPIRY_S = 30 * 24 * 3600
 DEFAULT_EXPIRY_S = 24 * 3600
-_REFERENCE = re.compile(r"[A-Za-z0-9._:@/+\-]{1,200}")
+_REFERENCE = re.compile(r"[A-Za-z0-9._:/+\-]{1,200}")
+_NATIONAL_ID = re.compile(r"\d{14}")
 _PHONE = re.compile(r"\+[1-9]\d{7,14}")
 _EMAIL = re.compile(r"[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s]{2,63}")
 
@@ -76,10 +77,15 @@ class MintedLink:
 
 
 def check_reference(reference: str) -> str:
+    """An opaque customer id of the business: stored and sent in clear, so an e-mail address
+    (no ``@``) or a 14-digit national ID number is refused."""
     value = reference.strip()
     if not _REFERENCE.fullmatch(value):
-        raise ValueError("the reference must be 1-200 characters: letters, digits and . _ : @ "
-                         "/ + -")
+        raise ValueError("the reference must be 1-200 characters: letters, digits and . _ : / "
+                         "+ - (your own customer id, not an e-mail address)")
+    if _NATIONAL_ID.fullmatch(value):
+        raise ValueError("the reference looks like a national ID number; use your own "
+                         "customer id")
     return value
 
 

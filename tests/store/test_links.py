@@ -111,7 +111,8 @@ def test_a_return_url_must_be_https_or_loopback_http(url: str) -> None:
                      return_url="http://127.0.0.1:9000/back").claims.return_url
 
 
-@pytest.mark.parametrize("reference", ["", "has space", "x" * 201, "<script>"])
+@pytest.mark.parametrize("reference", ["", "has space", "x" * 201, "<script>",
+                                       "customer@example.com", "29001010112345"])
 def test_a_bad_reference_is_refused_when_minting(reference: str) -> None:
     with pytest.raises(ValueError, match="reference"):
         mint_link(SECRET, reference, public_url="https://v.example.com")
