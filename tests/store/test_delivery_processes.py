@@ -8,7 +8,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -65,6 +65,14 @@ def _enqueue(store: Store, n: int) -> list[str]:
                         now=time.time()) for i in range(n)]
 
 
+def _wait_until(condition: Callable[[], bool], timeout: float = 30.0) -> None:
+    """Poll another process's progress (it cannot tell us); fail after ``timeout``."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the worker process did not record the delivery"
+        time.sleep(0.05)
+
+
 def _outbox(store: Store) -> list:  # type: ignore[type-arg]
     outbox = store.tables.outbox
     with store.begin() as conn:
@@ -87,6 +95,7 @@ def test_an_app_process_killed_mid_delivery_delivers_after_restart_and_loses_not
         group.start("--lease-s", "2", "--poll-s", "0.2")
         deliveries = receiver.wait_for(2)
         receiver.release()
+        _wait_until(lambda: _outbox(store)[0].status == "delivered")  # answered, now recorded
     assert [d.event_id for d in deliveries] == [event_id, event_id]
     assert [d.answered for d in deliveries] == ["hang", 200]
     [row] = _outbox(store)
