@@ -72,3 +72,12 @@ def test_when_links_are_required_a_genuine_link_still_admits() -> None:
                                      "VLENS_LINK_SECRET": SECRET}):
             at.button(key="language_en").click().run()
     assert at.title[0].value == "Before we start"
+
+
+def test_broken_integration_settings_stop_the_app_naming_the_key_not_its_value() -> None:
+    with demo_mode():
+        at = _open(VLENS_LINK_SECRET="too-short-x")
+    text = page_text(at)
+    assert "link_secret must be at least 16 characters" in text
+    assert "too-short-x" not in text
+    assert not at.button

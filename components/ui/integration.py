@@ -48,14 +48,20 @@ BACK_STYLE = ("display:inline-block;padding:0.5rem 1rem;border-radius:0.5rem;"
               "background:#ff4b4b;color:#fff;text-decoration:none;font-weight:600")
 
 
+def _runtime_or_problem() -> tuple[Runtime | None, str | None]:
+    try:
+        return get_runtime(_config()), None
+    except ConfigError as exc:  # names keys, never values
+        return None, str(exc)
+    except SQLAlchemyError as exc:  # never the URL: it may carry a password
+        log.error("integration store unavailable: %s", type(exc).__name__)
+        return None, "the integration database cannot be reached"
+
+
 def runtime() -> Runtime | None:
     """This process's store and worker, or None when the [integration] settings are broken
-    (the problem is shown once, by ``gate``)."""
-    try:
-        return get_runtime(_config())
-    except (ConfigError, SQLAlchemyError) as exc:
-        log.error("integration unavailable: %s", type(exc).__name__)
-        return None
+    or the database is away (``gate`` shows the problem)."""
+    return _runtime_or_problem()[0]
 
 
 def _config() -> IntegrationConfig:
@@ -112,9 +118,9 @@ def gate(page_name: str) -> None:
     enforce the links-required policy, note consent."""
     if page_name == "operator":
         return
-    rt = runtime()
+    rt, problem = _runtime_or_problem()
     if rt is None:
-        st.error(t("app.config_error", detail="[integration] settings"))
+        st.error(t("app.config_error", detail=problem))
         st.stop()
     assert rt is not None
     token = st.query_params.get(LINK_PARAMETER)
@@ -134,7 +140,7 @@ def gate(page_name: str) -> None:
                 claims.reference, claims.link_id, claims.return_url)
             st.session_state[SEEN_TOKEN] = digest
             st.session_state[NOTED] = set()
-            log.info("verification link opened", extra={"reference": claims.reference})
+            log.info("verification link opened (reference %s)", claims.reference)
             note(FunnelEvent("link_opened"))
     if rt.config.links_required and context().link_id is None:
         _both_languages("link.required.title", "link.required.body", st.info,
