@@ -458,9 +458,8 @@ def test_the_integration_views_list_deliveries_and_resend_a_dead_one(verified: V
         dead = enqueue(conn, store, "verification.completed", {"reference": "shop-8"}, now=1.0)
         conn.execute(store.tables.outbox.update().where(store.tables.outbox.c.id == dead)
                      .values(status="dead", attempts=31, last_error="HTTP 500"))
-    at = password_page(verified.simulator)
-    at.secrets["integration"] = {"database_path": str(database)}
-    at = unlock(at)
+    at = unlock(page(verified.simulator, {"accounts": ACCOUNTS},
+                     integration={"database_path": str(database)}))
     assert not at.exception
     metrics = {m.label: m.value for m in at.metric}
     assert (metrics["Pending"], metrics["Dead"]) == ("1", "1")
