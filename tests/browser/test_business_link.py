@@ -43,6 +43,8 @@ LINK_SECRET = "browser-test-link-secret"
 WEBHOOK_SECRET = "browser-test-webhook-secret"
 BUSINESS = "Acme Bank"
 REFERENCE = "acme-customer-1042"
+TRANSACTION_ID_VALUE = re.compile(
+    re.escape(en("results.transaction", id="@")).replace("@", r"(\S+)"))
 
 
 def test_a_customer_sent_by_a_link_returns_to_the_business_which_got_the_signed_event(
@@ -72,7 +74,9 @@ def test_a_customer_sent_by_a_link_returns_to_the_business_which_got_the_signed_
             wait_for_heading(page, en("results.title"), timeout_ms=90_000)
             check_verified_results(page)
             shown = page.get_by_text(TRANSACTION_ID).first.inner_text()
-            transaction_id = re.sub(r".*\s", "", shown.strip())
+            found = TRANSACTION_ID_VALUE.search(shown)
+            assert found is not None, shown
+            transaction_id = found.group(1)
             expect(page.get_by_text(en("link.reference", business=BUSINESS,
                                        reference=REFERENCE))).to_be_visible()
             back = page.get_by_role("link", name=en("link.back", business=BUSINESS))
