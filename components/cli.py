@@ -88,26 +88,31 @@ def _demo_config(scenario: str | None = None) -> VlensConfig:
 def encode_files(front: str, back: str, faces: Sequence[str], card_budget: int
                  ) -> dict[str, EncodedImage]:
     """Decode uploads (any size, JPEG/PNG/WebP...) and compress them to Vlens' budgets."""
-    from components.capture.compress import (
-        FACE_MAX_BYTES,
-        ImageInputError,
-        decode_upload,
-        encode_jpeg_under,
-    )
+    from components.capture.compress import FACE_MAX_BYTES, encode_jpeg_under
+    from components.capture.decode import MAX_PHOTO_BYTES, ImageInputError, decode_upload
 
     roles = [("id_front", front, card_budget), ("id_back", back, card_budget)]
     roles += [(f"face_{i}", path, FACE_MAX_BYTES) for i, path in enumerate(faces, start=1)]
     encoded = {}
     for role, path, budget in roles:
-        try:
-            data = Path(path).read_bytes()
-        except OSError as exc:
-            raise UsageError(f"{role}: cannot read {path}: {exc.strerror}") from None
+        data = read_bounded(path, MAX_PHOTO_BYTES, role)
         try:
             encoded[role] = encode_jpeg_under(decode_upload(data), budget)
         except ImageInputError as exc:
             raise UsageError(f"{role} ({path}): {exc}") from None
     return encoded
+
+
+def read_bounded(path: str, limit: int, role: str) -> bytes:
+    """The file's bytes, reading at most ``limit`` + 1 of them (``/dev/zero`` never ends)."""
+    try:
+        with open(path, "rb") as file:
+            data = file.read(limit + 1)
+    except OSError as exc:
+        raise UsageError(f"{role}: cannot read {path}: {exc.strerror}") from None
+    if len(data) > limit:
+        raise UsageError(f"{role}: {path} is larger than {limit // 1_000_000} MB")
+    return data
 
 
 def images_from(encoded: dict[str, EncodedImage]) -> VerificationImages:
@@ -297,6 +302,25 @@ def cmd_simulator(args: argparse.Namespace) -> int:
 
 # --- parser ----------------------------------------------------------------------------------
 
+def _bounded_int(text: str, low: int, high: int, what: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{what} must be a whole number") from None
+    if not low <= value <= high:
+        raise argparse.ArgumentTypeError(f"{what} must be between {low} and {high}")
+    return value
+
+
+def card_budget(text: str) -> int:
+    """``--card-budget``: bytes a card JPEG may take (Vlens refuses images over 5 MB)."""
+    return _bounded_int(text, 2_000, 5_000_000, "the card budget")
+
+
+def port_number(text: str) -> int:
+    return _bounded_int(text, 0, 65_535, "the port")
+
+
 def build_parser() -> argparse.ArgumentParser:
     from components.vlens.simulator import DEMO_SCENARIOS
     from components.vlens.simulator.options import add_scenario_arguments
@@ -313,8 +337,9 @@ def build_parser() -> argparse.ArgumentParser:
                          help="language of the messages (and of Accept-Language)")
         sub.add_argument("--extracted", action="store_true",
                          help="ask Vlens for the data read from the card (getExtractedData)")
-        sub.add_argument("--card-budget", type=int, default=1_000_000, metavar="BYTES",
-                         help="maximum JPEG size of each card picture (default 1 MB)")
+        sub.add_argument("--card-budget", type=card_budget, default=1_000_000, metavar="BYTES",
+                         help="maximum JPEG size of each card picture (default 1 MB; "
+                              "2000 to 5000000)")
         source = sub.add_mutually_exclusive_group()
         source.add_argument("--secrets", metavar="PATH",
                             help="a secrets.toml with a [vlens] section (VLENS_* env overrides)")
@@ -340,7 +365,8 @@ def build_parser() -> argparse.ArgumentParser:
     video.set_defaults(handler=cmd_video)
 
     sim = commands.add_parser("simulator", help="run the Vlens simulator in the foreground")
-    sim.add_argument("--port", type=int, default=8765, help="port (0 = any free port)")
+    sim.add_argument("--port", type=port_number, default=8765,
+                     help="port (0 = any free port)")
     sim.add_argument("--host", default="127.0.0.1")
     add_scenario_arguments(sim)
     sim.set_defaults(handler=cmd_simulator)

@@ -1,28 +1,28 @@
-"""JPEG encoding under a byte budget, and safe decoding of uploaded photos.
+"""JPEG encoding under a byte budget.
 
 Encoding keeps the highest JPEG quality that fits the budget and only downscales when even
 ``MIN_QUALITY`` does not fit: detail matters more to face matching and OCR than resolution
 beyond what the budget can carry. Output JPEGs carry no metadata at all (OpenCV writes none).
 
-Decoding applies the EXIF orientation (phones store portrait shots sideways plus a flag), then
-throws every byte of metadata away (GPS position, camera serial, timestamps) by keeping only
-the pixels, and refuses decompression bombs and non-images with an ``ImageInputError`` whose
-message tells the user what to do.
+Uploaded photos are decoded, under budgets checked before decoding, by ``decode.py``
+(``decode_upload`` and ``ImageInputError`` are re-exported here).
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import math
-import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import cache
 
 import cv2
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+
+# Decoding of uploads lives in decode.py; these names stay importable from here.
+from components.capture.decode import MIN_SIDE
+from components.capture.decode import ImageInputError as ImageInputError
+from components.capture.decode import decode_upload as decode_upload
 
 FACE_MAX_BYTES = 500_000  # Vlens liveness: each face image under 500 KB (hard limit)
 CARD_MAX_BYTES = 1_000_000  # default budget for card images (configurable)
@@ -31,15 +31,8 @@ HARD_MAX_PIXELS = 25_000_000  # ... or over 25 megapixels (code 5003)
 MAX_QUALITY = 95  # above this JPEG grows fast for no visible gain
 MIN_QUALITY = 70  # below this, block artefacts hurt OCR and face matching: downscale instead
 FLOOR_QUALITY = 30  # last resort once the image is as small as we allow
-MIN_SIDE = 64  # never downscale below this (and refuse smaller uploads)
-MAX_UPLOAD_PIXELS = 64_000_000  # larger uploads are refused as possible decompression bombs
-UPLOAD_FORMATS = ("JPEG", "PNG", "WEBP", "BMP", "TIFF")  # JPEG covers MPO (phones)
 _LAST_RESORT_SIDE = 8
 _SAMPLE_PIXELS = 400_000  # above this, sizes are first estimated from full-resolution tiles
-
-
-class ImageInputError(ValueError):
-    """An uploaded file that cannot be used as a photo; the message is shown to the user."""
 
 
 @dataclass(frozen=True)
@@ -100,61 +93,6 @@ def encode_jpeg_under(
         if min(image.shape[:2]) <= _LAST_RESORT_SIDE:
             raise ValueError(f"cannot fit the image under {max_bytes} bytes")
         image = _scaled(image, 0.7, min_side=_LAST_RESORT_SIDE)
-
-
-def decode_upload(data: bytes) -> np.ndarray:
-    """Decode an uploaded photo to an upright BGR array with no metadata.
-
-    Raises ``ImageInputError`` for empty files, non-images, damaged images, images too small to
-    use and images so large they may be decompression bombs.
-    """
-    if not data:
-        raise ImageInputError("The file is empty. Please choose a JPEG or PNG photo.")
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            opened = Image.open(io.BytesIO(data), formats=UPLOAD_FORMATS)
-            _check_size(opened.size)
-            opened.load()
-            image = ImageOps.exif_transpose(opened)
-    except ImageInputError:
-        raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ImageInputError(
-            "This picture is too large to open safely. Please upload a photo under "
-            f"{MAX_UPLOAD_PIXELS // 1_000_000} megapixels."
-        ) from exc
-    except UnidentifiedImageError as exc:
-        raise ImageInputError(
-            "This file is not a photo we can read. Please upload a JPEG, PNG or WebP photo."
-        ) from exc
-    except (OSError, SyntaxError, ValueError, EOFError) as exc:
-        raise ImageInputError(
-            "This photo is damaged or incomplete. Please take or export it again and retry."
-        ) from exc
-    return _to_bgr(image)
-
-
-def _check_size(size: tuple[int, int]) -> None:
-    width, height = size
-    if width * height > MAX_UPLOAD_PIXELS:
-        raise ImageInputError(
-            f"This picture is too large ({width}x{height}). Please upload a photo under "
-            f"{MAX_UPLOAD_PIXELS // 1_000_000} megapixels."
-        )
-    if min(width, height) < MIN_SIDE:
-        raise ImageInputError(
-            f"This picture is too small ({width}x{height}). Please upload a sharper, larger photo."
-        )
-
-
-def _to_bgr(image: Image.Image) -> np.ndarray:
-    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
-        rgba = image.convert("RGBA")
-        white = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
-        image = Image.alpha_composite(white, rgba)
-    rgb = np.asarray(image.convert("RGB"))
-    return np.ascontiguousarray(rgb[:, :, ::-1])
 
 
 def _encode(image: np.ndarray, quality: int) -> bytes:
