@@ -152,12 +152,32 @@ def test_html_instead_of_json(start_simulator: Start, client_for: ClientFor,
     retry_succeeds(client, outcome, simulator, reused=set())
 
 
-def test_html_bad_gateway_is_retried_then_reported(start_simulator: Start, client_for: ClientFor,
-                                                   images: VerificationImages) -> None:
-    simulator = start_simulator(Scenario(faults=(Fault(FRONT, status=502, html=True, times=3),)))
-    outcome = run_verification(client_for(simulator), images)
-    assert isinstance(outcome.error, VlensServiceError) and outcome.error.code == 502
-    assert len(simulator.requests_to(FRONT)) == 3
+@pytest.mark.parametrize(("status", "kind"), [(502, VlensServiceError),
+                                              (504, VlensTimeoutError)])
+def test_a_gateway_error_on_a_verify_step_is_possibly_billed_and_not_resent(
+    start_simulator: Start, client_for: ClientFor, images: VerificationImages, status: int,
+    kind: type[Exception],
+) -> None:
+    simulator = start_simulator(Scenario(faults=(Fault(BACK, status=status, html=True,
+                                                       times=3),)))
+    client = client_for(simulator)
+    outcome = run_verification(client, images)
+    assert isinstance(outcome.error, kind) and outcome.error.code == status
+    assert outcome.error.possibly_billed and outcome.to_dict()["error"]["possibly_billed"]
+    assert len(simulator.requests_to(BACK)) == 1  # a gateway may answer after Vlens billed
+    second = run_verification(client, outcome.images, previous=outcome)  # the customer retries
+    assert isinstance(second.error, kind) and len(simulator.requests_to(BACK)) == 2
+
+
+def test_html_bad_gateway_on_a_read_is_retried_then_reported(
+    start_simulator: Start, client_for: ClientFor
+) -> None:
+    path = "GetUserDigitalIdentityImages"
+    simulator = start_simulator(Scenario(faults=(Fault(path, status=502, html=True, times=3),)))
+    with pytest.raises(VlensServiceError) as caught:
+        client_for(simulator).list_user_images("+201001234567")
+    assert caught.value.code == 502 and not caught.value.possibly_billed
+    assert len(simulator.requests_to(path)) == 3
 
 
 @pytest.mark.parametrize(("step", "path", "code", "verdict", "category", "retake"), [

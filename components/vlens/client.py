@@ -55,6 +55,7 @@ KEY_ONLY_PATHS = {  # the same steps before the end user has an account (ApiKey 
     VerifyStep.LIVENESS: "/v1/ocr/liveness/multi",
 }
 CONNECT_TIMEOUT_S = 5.0
+_CALLS_PER_RUN_MAX = 3 * 2 * 2  # steps x (login + call) x (first try + one after a re-login)
 _BODYLESS_CODES = frozenset({400, 415, 422})  # documented error statuses, even without a body
 
 
@@ -90,7 +91,7 @@ class VlensClient:
         self._transport = Transport(
             config.base_url,
             connect_timeout_s=min(CONNECT_TIMEOUT_S, config.timeout_s),
-            read_timeout_s=config.timeout_s,
+            deadline_s=config.timeout_s,
             limiter=limiter_for(config.base_url, config.tenancy_name),
             retry=retry or RetryPolicy(),
         )
@@ -100,6 +101,13 @@ class VlensClient:
 
     def close(self) -> None:
         self._transport.close()
+
+    @property
+    def longest_run_s(self) -> float:
+        """How long ``run_verification`` with this client can last at most: three steps, each
+        possibly preceded by a login and sent again once after a refused token. A guard against
+        a second submission must last this long, or the second would pay for the same work."""
+        return _CALLS_PER_RUN_MAX * self._transport.longest_call_s
 
     def __enter__(self) -> VlensClient:
         return self
@@ -340,18 +348,14 @@ class VlensClient:
         then give up with an auth error."""
         request_id = str(uuid.uuid4())
         for second_try in (False, True):
-            token = None
-            if auth is _Auth.SERVICE:
-                token = self.access_token()
-            elif auth is _Auth.END_USER:
-                token = user_token
+            headers = _HeadersAfterWait(self, auth, request_id, user_token, body is not None)
             reply = self._transport.send(
-                method, path, headers=self._headers(request_id, token, body is not None),
-                request_id=request_id, body=body, params=params, resend_safe=resend_safe)
+                method, path, headers=headers, request_id=request_id, body=body, params=params,
+                resend_safe=resend_safe)
             if not _refused(reply):
                 return reply
             if (auth is _Auth.SERVICE and not second_try and _refusal_code(reply) in relogin_on
-                    and self._tokens.invalidate(token or "")):
+                    and self._tokens.invalidate(headers.token or "")):
                 log.info("vlens %s: token refused (HTTP %d); logging in again (request %s)",
                          path, reply.status, request_id)
                 continue
@@ -449,6 +453,27 @@ class VlensClient:
             user=dict(user) if isinstance(user, Mapping) else {},
             raw=env.raw,
         )
+
+
+class _HeadersAfterWait:
+    """A request's headers, made when the transport is about to send (after the rate limiter's
+    wait, so the service token cannot expire while waiting). Remembers the token it sent."""
+
+    def __init__(self, client: VlensClient, auth: _Auth, request_id: str,
+                 user_token: str | None, has_body: bool) -> None:
+        self._client = client
+        self._auth = auth
+        self._request_id = request_id
+        self._user_token = user_token
+        self._has_body = has_body
+        self.token: str | None = None
+
+    def __call__(self) -> dict[str, str]:
+        if self._auth is _Auth.SERVICE:
+            self.token = self._client.access_token()
+        elif self._auth is _Auth.END_USER:
+            self.token = self._user_token
+        return self._client._headers(self._request_id, self.token, self._has_body)
 
 
 def _refused(reply: HttpReply) -> bool:

@@ -10,6 +10,9 @@ class VlensError(Exception):
 
     ``category`` says what kind of action fixes it, ``code`` is the Vlens or HTTP code when
     there is one, ``request_id`` the X-Request-Id of the failed call (for support).
+    ``possibly_billed``: the request may have been processed (and billed) although its answer
+    was lost (a timeout, a 502/504 from a gateway, a connection or answer cut off); it is never
+    resent automatically.
     """
 
     default_category = ErrorCategory.SERVICE
@@ -22,8 +25,10 @@ class VlensError(Exception):
         code: int | None = None,
         request_id: str | None = None,
         message_ar: str | None = None,
+        possibly_billed: bool = False,
     ) -> None:
         super().__init__(message)
+        self.possibly_billed = possibly_billed
         self.message = message
         self.message_ar = message_ar or message
         self.category = category or self.default_category
@@ -60,26 +65,14 @@ class VlensAuthError(VlensError):
 
 
 class VlensNetworkError(VlensError):
-    """The service could not be reached (DNS, refused connection, connect timeout, reset).
-
-    ``possibly_billed`` is True when the connection broke after a verify request was sent.
-    """
-
-    def __init__(
-        self,
-        message: str,
-        *,
-        possibly_billed: bool = False,
-        request_id: str | None = None,
-        message_ar: str | None = None,
-    ) -> None:
-        super().__init__(message, request_id=request_id, message_ar=message_ar)
-        self.possibly_billed = possibly_billed
+    """The service could not be reached (DNS, refused connection, connect timeout, reset), or
+    the connection broke (``possibly_billed`` when that was after a verify request was sent)."""
 
 
 class VlensTimeoutError(VlensNetworkError):
-    """No answer within the read timeout. A verify request is never resent automatically:
-    it may already have been processed and billed; the caller retries with the same images."""
+    """No whole answer within the deadline (or a gateway's 504). A verify request is never
+    resent automatically: it may already have been processed and billed; the customer retries
+    with the same images."""
 
 
 class VlensServiceError(VlensError):

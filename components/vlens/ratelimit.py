@@ -36,6 +36,11 @@ class RateLimiter:
         self._sent: deque[float] = deque()
         self._lock = threading.Lock()
 
+    @property
+    def longest_wait_s(self) -> float:
+        """The longest one ``acquire`` waits when this process is the only sender."""
+        return self._horizon
+
     def wait_time(self) -> float:
         """Seconds until one more request may go out (0 when it may go now)."""
         with self._lock:
