@@ -8,9 +8,7 @@ much. A verify POST is sent exactly once in each case, ends by its deadline, and
 
 from __future__ import annotations
 
-import contextlib
 import socket
-import threading
 import time
 from collections.abc import Callable, Iterator
 
@@ -20,47 +18,10 @@ from components.vlens import VlensClient, VlensNetworkError, VlensServiceError, 
 from components.vlens import transport as transport_module
 from components.vlens.simulator import Simulator
 from tests.conftest import Jpegs
+from tests.upstream_server import ScriptedServer
 
 ClientFor = Callable[..., VlensClient]
 JSON_HEADERS = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
-
-
-class ScriptedServer:
-    """Reads each request whole, then lets ``answer`` write whatever it likes to the socket."""
-
-    def __init__(self, answer: Callable[[socket.socket], None]) -> None:
-        self._answer = answer
-        self._socket = socket.socket()
-        self._socket.bind(("127.0.0.1", 0))
-        self._socket.listen()
-        self.base_url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
-        self.requests = 0
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                connection, _ = self._socket.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._handle, args=(connection,), daemon=True).start()
-
-    def _handle(self, connection: socket.socket) -> None:
-        with connection, contextlib.suppress(OSError):
-            connection.settimeout(5)
-            received = b""
-            while b"\r\n\r\n" not in received:
-                received += connection.recv(65536)
-            head, _, body = received.partition(b"\r\n\r\n")
-            length = next((int(line.split(b":")[1]) for line in head.split(b"\r\n")
-                           if line.lower().startswith(b"content-length:")), 0)
-            while len(body) < length:
-                body += connection.recv(65536)
-            self.requests += 1
-            self._answer(connection)
-
-    def close(self) -> None:
-        self._socket.close()
 
 
 @pytest.fixture

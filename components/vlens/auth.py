@@ -1,7 +1,9 @@
 """Service token lifecycle: log in lazily, refresh before expiry, log in again when refused.
 
 One ``TokenManager`` per (base_url, tenant, user) is shared by every session in the process, so
-a busy app logs in once, not once per visitor. Thread-safe.
+a busy app logs in once, not once per visitor. Thread-safe, and no lock is held across the
+network: one session logs in while the others wait for that same login (and share its token or
+its failure), so a login that hangs costs every waiting session one deadline, not one each.
 """
 
 from __future__ import annotations
@@ -11,12 +13,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from .errors import VlensError
+from .errors import VlensError, VlensTimeoutError
 from .models import TokenGrant
 
 # Refresh when less than this share of the token's lifetime is left (capped at 5 minutes).
 REFRESH_SHARE = 0.1
 REFRESH_MARGIN_MAX_S = 300.0
+LOGIN_WAIT_MAX_S = 900.0  # backstop only: a login ends by its transport deadline
 
 
 @dataclass
@@ -26,6 +29,15 @@ class _Held:
     refresh_token: str | None = field(default=None, repr=False)
     refresh_expires_at: float | None = None
     refresh_at: float = 0.0
+
+
+class _Login:
+    """A login (or refresh) under way; the sessions that need a token meanwhile wait for it."""
+
+    def __init__(self) -> None:
+        self.done = threading.Event()
+        self.token: str | None = None
+        self.error: BaseException | None = None
 
 
 class TokenManager:
@@ -40,7 +52,8 @@ class TokenManager:
         self._static = static_token
         self._clock = clock
         self._held: _Held | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # guards _held and _login; never held across the network
+        self._login: _Login | None = None
 
     def token(
         self,
@@ -51,18 +64,42 @@ class TokenManager:
         if self._static is not None:
             return self._static
         with self._lock:
-            now = self._clock()
             held = self._held
-            if held is not None and now < held.refresh_at:
+            if held is not None and self._clock() < held.refresh_at:
                 return held.access_token
-            if held is not None and held.refresh_token and (
-                held.refresh_expires_at is None or now < held.refresh_expires_at
-            ):
-                try:
-                    return self._store(refresh(held.refresh_token), keep=held).access_token
-                except VlensError:
-                    pass  # a refused refresh falls back to a full login
-            return self._store(login(), keep=None).access_token
+            under_way = self._login
+            if under_way is None:
+                mine = self._login = _Login()
+        if under_way is not None:
+            return _outcome_of(under_way)
+        try:
+            mine.token = self._fetch(held, login, refresh)
+            return mine.token
+        except BaseException as exc:
+            mine.error = exc
+            raise
+        finally:
+            with self._lock:
+                self._login = None
+            mine.done.set()
+
+    def _fetch(
+        self,
+        held: _Held | None,
+        login: Callable[[], TokenGrant],
+        refresh: Callable[[str], TokenGrant],
+    ) -> str:
+        """Refresh when the refresh token is still good, else log in (no lock held)."""
+        if held is not None and held.refresh_token and (
+            held.refresh_expires_at is None or self._clock() < held.refresh_expires_at
+        ):
+            try:
+                grant = refresh(held.refresh_token)
+            except VlensError:
+                pass  # a refused refresh falls back to a full login
+            else:
+                return self._store(grant, keep=held).access_token
+        return self._store(login(), keep=None).access_token
 
     def invalidate(self, token: str) -> bool:
         """Forget ``token`` after the service refused it. Returns False when there is no way to
@@ -79,6 +116,10 @@ class TokenManager:
             self._held = None
 
     def _store(self, grant: TokenGrant, keep: _Held | None) -> _Held:
+        with self._lock:
+            return self._store_locked(grant, keep)
+
+    def _store_locked(self, grant: TokenGrant, keep: _Held | None) -> _Held:
         now = self._clock()
         lifetime = max(0.0, grant.expire_in_seconds)
         margin = min(REFRESH_MARGIN_MAX_S, lifetime * REFRESH_SHARE)
@@ -96,6 +137,19 @@ class TokenManager:
             refresh_at=now + lifetime - margin,
         )
         return self._held
+
+
+def _outcome_of(login: _Login) -> str:
+    """The token another session's login got, or its failure (after waiting for it).
+
+    That login ends by its own deadline; the wait here is only a backstop."""
+    if not login.done.wait(LOGIN_WAIT_MAX_S):
+        raise VlensTimeoutError("The app's login to Vlens did not finish",
+                                message_ar="لم يكتمل تسجيل دخول التطبيق إلى خدمة Vlens")
+    if login.error is not None:
+        raise login.error
+    assert login.token is not None
+    return login.token
 
 
 _registry: dict[tuple[str, str, str], TokenManager] = {}
