@@ -79,6 +79,20 @@ def test_invalid_values_name_the_key(key: str, value: object) -> None:
     assert str(value) not in str(caught.value)
 
 
+@pytest.mark.parametrize("url", ["http://vlens.example", "http://10.0.0.5:8080",
+                                 "http://127.0.0.1.attacker.example", "https://", "vlens.example"])
+def test_a_base_url_that_is_not_https_off_this_machine_is_refused(url: str) -> None:
+    with pytest.raises(ConfigError, match=r"base_url must .*https://"):
+        load_config({"vlens": {**FULL, "base_url": url}}, {})
+
+
+@pytest.mark.parametrize("url", ["http://127.0.0.1:8765", "http://localhost:8765/",
+                                 "http://[::1]:8765", "https://vlens.example"])
+def test_https_or_plain_http_to_this_machine_is_accepted(url: str) -> None:
+    config = load_config({"vlens": {**FULL, "base_url": url}}, {})
+    assert config is not None and config.base_url == url.rstrip("/")
+
+
 def test_repr_hides_secrets() -> None:
     config = load_config({"vlens": {**FULL, "access_token": "tok-SECRET-3"}}, {})
     text = repr(config)

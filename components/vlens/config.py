@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit
 
 from .errors import ConfigError
 
@@ -77,9 +79,7 @@ def load_config(
             + (f" (unrecognised keys: {', '.join(unknown)})" if unknown else "")
         )
 
-    base_url = _text(values, "base_url").rstrip("/")
-    if not base_url.startswith(("https://", "http://")):
-        raise ConfigError("Vlens setting base_url must start with https:// (or http:// locally)")
+    base_url = _base_url(_text(values, "base_url"))
     return VlensConfig(
         base_url=base_url,
         api_key=_text(values, "api_key"),
@@ -90,6 +90,33 @@ def load_config(
         timeout_s=_timeout(values.get("timeout_s")),
         country=_text(values, "country") or None,
     )
+
+
+def _base_url(value: str) -> str:
+    """``https://`` anywhere; ``http://`` only to this machine (the simulator, a local proxy).
+
+    Over plain HTTP anyone on the path reads the API key and the customers' pictures, and can
+    answer in Vlens' place."""
+    try:
+        parts = urlsplit(value.rstrip("/"))
+        host = parts.hostname or ""
+    except ValueError:
+        parts, host = urlsplit(""), ""
+    if not host or parts.scheme not in ("https", "http"):
+        raise ConfigError("Vlens setting base_url must be an https:// address")
+    if parts.scheme == "http" and not _loopback(host):
+        raise ConfigError("Vlens setting base_url must use https:// (plain http:// is allowed "
+                          "only to this machine: localhost, 127.0.0.1, ::1)")
+    return value.rstrip("/")
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _section(secrets: Mapping[str, Any] | None) -> dict[str, Any]:
