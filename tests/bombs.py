@@ -14,6 +14,7 @@ import subprocess
 import sys
 import zlib
 from dataclasses import dataclass
+from fractions import Fraction
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -78,14 +79,53 @@ def tiff_bomb(width: int, height: int) -> bytes:
     return bytes(out)
 
 
+def mov_of_png_frames(path: Path, side: int, frames: int = 3) -> Path:
+    """A MOV whose frames are ``side`` x ``side`` PNG bombs, muxed as they are (no encoding)."""
+    import av
+
+    picture = png_bomb(side, side, alpha=False)
+    with av.open(str(path), "w", format="mov") as out:
+        stream = out.add_stream("png", rate=1)
+        stream.width = stream.height = side
+        stream.pix_fmt = "rgb24"
+        stream.time_base = Fraction(1, 1)
+        for index in range(frames):
+            packet = av.Packet(picture)
+            packet.stream = stream
+            packet.pts = packet.dts = index
+            packet.time_base = stream.time_base
+            out.mux(packet)
+    return path
+
+
+def h264_clip(path: Path, width: int, height: int, frames: int, fps: int) -> Path:
+    """A plain grey H.264 clip (libx264, ultrafast): cheap to encode at any size or length."""
+    import av
+
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("libx264", rate=fps)
+        stream.width, stream.height, stream.pix_fmt = width, height, "yuv420p"
+        stream.options = {"preset": "ultrafast"}
+        frame = av.VideoFrame(width, height, "yuv420p")
+        for plane in frame.planes:
+            plane.update(bytes([128]) * plane.buffer_size)
+        for index in range(frames):
+            frame.pts = index
+            out.mux(stream.encode(frame))
+        out.mux(stream.encode())
+    return path
+
+
 # Runs a module as ``python -m`` would and reports the process's peak RSS when it exits. VmHWM,
 # not getrusage(): after a vfork+exec, ru_maxrss starts at the parent's (pytest's) peak.
 _MEASURED = """
 import atexit, runpy, sys
 def report():
+    import resource
     with open("/proc/self/status") as status:
         peak = next(line.split()[1] for line in status if line.startswith("VmHWM:"))
-    print("PEAK_RSS_KB", peak, file=sys.stderr)
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    print("PEAK_RSS_KB", peak, usage.ru_utime + usage.ru_stime, file=sys.stderr)
 atexit.register(report)
 module, sys.argv = sys.argv[1], sys.argv[1:]
 runpy.run_module(module, run_name="__main__", alter_sys=True)
@@ -95,6 +135,7 @@ runpy.run_module(module, run_name="__main__", alter_sys=True)
 @dataclass(frozen=True)
 class Measured:
     peak_mb: float  # peak resident memory of the whole child process
+    cpu_s: float  # its CPU time (user + system), imports included
     exit_code: int
     stdout: str
     stderr: str
@@ -106,15 +147,27 @@ def run_measured(module: str, *args: str, timeout: float = 120) -> Measured:
     env["PYTHONPATH"] = str(REPO)
     done = subprocess.run([sys.executable, "-c", _MEASURED, module, *args], cwd=REPO, env=env,
                           capture_output=True, text=True, timeout=timeout, check=False)
-    peaks = [line.split()[1] for line in done.stderr.splitlines()
-             if line.startswith("PEAK_RSS_KB ")]
-    assert peaks, f"the child reported no peak: {done.stderr[-2000:]}"
-    return Measured(int(peaks[-1]) / 1024, done.returncode, done.stdout, done.stderr)
+    reports = [line.split()[1:] for line in done.stderr.splitlines()
+               if line.startswith("PEAK_RSS_KB ")]
+    assert reports, f"the child reported no peak: {done.stderr[-2000:]}"
+    peak, cpu = reports[-1]
+    return Measured(int(peak) / 1024, float(cpu), done.returncode, done.stdout, done.stderr)
 
 
 def _main(argv: list[str]) -> None:
     """``decode FILE``: decode and encode like the app's upload; ``jpeg FILE W H``: write a
     black JPEG of W x H (built here so the test process never holds its pixels)."""
+    if argv[0] == "clip":
+        from components.capture.hints import Step
+        from components.capture.video import ClipError, analyse_clip
+
+        try:
+            result = analyse_clip(Path(argv[1]).read_bytes(), steps=(Step.FACE,))
+        except ClipError as exc:
+            print(f"refused: {exc}")
+            return
+        print(f"frames {result.frames} seconds {result.duration_s:.1f} cut {result.cut}")
+        return
     if argv[0] == "jpeg":
         import cv2
         import numpy as np

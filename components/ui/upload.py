@@ -6,7 +6,6 @@ bytes are processed in memory (PyAV opens the video from a BytesIO), never writt
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
 import streamlit as st
@@ -20,7 +19,7 @@ from components.capture.compress import (
 )
 from components.capture.hints import Hint, Step
 from components.capture.package import IdenticalFacesError, package_captures
-from components.capture.video import ClipError, capture_from_clip
+from components.capture.video import ClipError, analyse_clip
 from components.ui import capture_state
 from components.ui.captured import FACES_NEEDED, CapturedImage, now_iso
 from components.ui.i18n import t
@@ -94,8 +93,8 @@ def _face_upload() -> None:
         return
     with st.spinner(t("upload.video_working")):
         try:
-            # PyAV reads the clip from memory; nothing is written to disk.
-            result = capture_from_clip(io.BytesIO(uploaded.getvalue()), steps=(Step.FACE,))
+            # Read from memory (nothing on disk) on the clip worker, within the clip budgets.
+            result = analyse_clip(uploaded.getvalue(), steps=(Step.FACE,))
         except ClipError:
             _remember(key, uploaded, "error", t("upload.video_error"))
             return
