@@ -55,7 +55,10 @@ ENV PATH=/app/.venv/bin:$PATH \
     STREAMLIT_SERVER_ADDRESS=0.0.0.0 \
     STREAMLIT_SERVER_FILE_WATCHER_TYPE=none \
     STREAMLIT_BROWSER_GATHER_USAGE_STATS=false \
-    LOG_FORMAT=json
+    LOG_FORMAT=json \
+    TMPDIR=/dev/shm
+# TMPDIR in memory: the app keeps uploads out of temporary files (components/upload_memory.py);
+# should any library still make one, it lands in RAM, not on the image's disk.
 
 # Secrets: mount a file at /app/.streamlit/secrets.toml, or pass VLENS_* environment variables
 # (they override the file). With neither, the app runs in demo mode against its simulator.

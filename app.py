@@ -24,9 +24,11 @@ from components.ui.layout import (
     language_switch,
     page_frame,
 )
+from components.upload_memory import keep_uploads_in_memory
 
 st.set_page_config(page_title=t("app.title"), page_icon="🪪", layout="centered")
 configure_logging(app_secrets(), os.environ)  # idempotent: one handler however often it runs
+keep_uploads_in_memory(st.get_option("server.maxUploadSize"))  # no upload spooled to disk
 
 CUSTOMER_PAGES = navigation.customer_pages()
 pages = list(CUSTOMER_PAGES.values())

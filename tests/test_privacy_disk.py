@@ -15,9 +15,11 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
@@ -248,3 +250,78 @@ def test_cli_demo_run_leaves_disk_untouched(tmp_path: Path, command: str) -> Non
         assert first_input in traced  # the trace saw the CLI read its input
         # Every path, the working tree included: not one file created, written or removed.
         assert strace_writes(trace) == []
+
+
+def _start_session(socket: Any) -> str:
+    """Run the app's script in a new session, as a browser does on load; returns its id once
+    the script has run (the page is showing, so the upload widget can be used)."""
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    rerun = BackMsg()
+    rerun.rerun_script.query_string = ""
+    socket.send(rerun.SerializeToString())
+    session = ""
+    while True:
+        message = ForwardMsg()
+        message.ParseFromString(socket.recv(timeout=60))
+        if message.HasField("new_session"):
+            session = str(message.new_session.initialize.session_id)
+        if message.HasField("script_finished") and session:
+            return session
+
+
+@pytest.mark.skipif(shutil.which("strace") is None and os.environ.get("CI") != "true",
+                    reason="strace is not installed (CI installs it)")
+def test_a_2_mb_upload_through_the_real_server_touches_no_disk(tmp_path: Path) -> None:
+    """Starlette spools upload parts over 1 MB into a TMPDIR file unless the app says not to."""
+    import requests
+    from websockets.sync.client import connect
+    from websockets.typing import Origin, Subprotocol
+
+    from tests.browser.server import free_port, isolated_env
+
+    tmp, home = tmp_path / "tmp", tmp_path / "home"
+    for folder in (tmp, home):
+        folder.mkdir()
+    (tmp_path / "secrets.toml").touch()
+    port = free_port()
+    trace = tmp_path / "strace.log"
+    env = isolated_env({"TMPDIR": str(tmp), "HOME": str(home), "PYTHONDONTWRITEBYTECODE": "1"})
+    server = subprocess.Popen(
+        ["strace", "-f", "-qq", "-o", str(trace), "-e", "trace=open,openat,creat,rename,"
+         "renameat,renameat2,link,linkat,unlink,unlinkat,truncate",
+         sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.address", "127.0.0.1", "--server.port", str(port),
+         "--server.fileWatcherType", "none", "--browser.gatherUsageStats", "false",
+         "--server.enableXsrfProtection", "false",  # lets this script upload without a browser
+         "--secrets.files", str(tmp_path / "secrets.toml")],
+        cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                if requests.get(base_url + "/_stcore/health", timeout=2).text == "ok":
+                    break
+            except requests.RequestException:
+                pass
+            time.sleep(0.3)
+        with connect(base_url.replace("http", "ws") + "/_stcore/stream",
+                     subprotocols=[Subprotocol("streamlit")], origin=Origin(base_url),
+                     open_timeout=30) as socket:
+            session = _start_session(socket)
+            photo = os.urandom(2_000_000)  # incompressible, like a photo
+            marker = len(trace.read_text().splitlines())
+            reply = requests.put(f"{base_url}/_stcore/upload_file/{session}/photo-1",
+                                 files={"file": ("card.jpg", photo, "image/jpeg")}, timeout=60)
+            assert reply.status_code == 204, reply.text
+            time.sleep(0.5)  # let strace write out the calls of the upload
+            during_upload = trace.read_text().splitlines()[marker:]
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(20)
+    upload_trace = tmp_path / "upload-strace.log"
+    upload_trace.write_text("\n".join(during_upload))
+    assert strace_writes(upload_trace) == []
+    assert tree(tmp) == {} and tree(home) == {}
