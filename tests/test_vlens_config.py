@@ -93,6 +93,15 @@ def test_https_or_plain_http_to_this_machine_is_accepted(url: str) -> None:
     assert config is not None and config.base_url == url.rstrip("/")
 
 
+def test_replicas_share_the_rate_limit_from_the_secrets_or_the_environment() -> None:
+    assert load_config({"vlens": FULL}, {}).replicas == 1  # type: ignore[union-attr]
+    config = load_config({"vlens": {**FULL, "replicas": 2}}, {"VLENS_REPLICAS": "3"})
+    assert config is not None and config.replicas == 3
+    for bad in ("0", "two", "61"):
+        with pytest.raises(ConfigError, match="replicas"):
+            load_config({"vlens": FULL}, {"VLENS_REPLICAS": bad})
+
+
 def test_repr_hides_secrets() -> None:
     config = load_config({"vlens": {**FULL, "access_token": "tok-SECRET-3"}}, {})
     text = repr(config)

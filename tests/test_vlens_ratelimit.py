@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
 import random
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
-from components.vlens.ratelimit import SERVICE_LIMITS, RateLimiter, limiter_for
+from components.vlens.ratelimit import SERVICE_LIMITS, RateLimiter, limiter_for, replica_limits
 from components.vlens.transport import RetryPolicy, parse_retry_after
 
 
@@ -97,3 +98,30 @@ def test_retry_after_seconds_and_http_date() -> None:
     when = datetime(2030, 1, 1, tzinfo=UTC)
     header = format_datetime(when, usegmt=True)
     assert parse_retry_after(header, now=(when - timedelta(seconds=5)).timestamp()) == 5.0
+
+
+def sends_of_two_busy_replicas(replicas_configured: int, seconds: float = 180) -> list[float]:
+    """Send times of two app processes that each send as fast as their limiter allows."""
+    clock = FakeClock()
+    limiters = [RateLimiter(replica_limits(replicas_configured), clock=clock, sleep=clock.sleep)
+                for _ in range(2)]
+    sent: list[float] = []
+    end = clock.now + seconds
+    while clock.now < end:
+        clock.now += min(limiter.wait_time() for limiter in limiters)
+        sent += [clock.now for limiter in limiters if limiter.try_acquire() == 0]
+    return sent
+
+
+def busiest(sent: list[float], window: float) -> int:
+    """The most sends in any window of ``window`` seconds."""
+    return max(bisect.bisect_left(sent, t + window) - i for i, t in enumerate(sent))
+
+
+def test_replicas_together_keep_to_the_tenants_limit() -> None:
+    together = sends_of_two_busy_replicas(replicas_configured=2)
+    for limit, window in SERVICE_LIMITS:
+        assert busiest(together, window) <= limit
+    assert busiest(together, 60.0) >= 58  # and they use it: each about half
+    # Each process keeping the whole limit for itself, as before: twice the tenant's limit.
+    assert busiest(sends_of_two_busy_replicas(replicas_configured=1), 60.0) == 120

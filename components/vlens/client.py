@@ -92,7 +92,7 @@ class VlensClient:
             config.base_url,
             connect_timeout_s=min(CONNECT_TIMEOUT_S, config.timeout_s),
             deadline_s=config.timeout_s,
-            limiter=limiter_for(config.base_url, config.tenancy_name),
+            limiter=limiter_for(config.base_url, config.tenancy_name, config.replicas),
             retry=retry or RetryPolicy(),
         )
 

@@ -21,8 +21,10 @@ ENV_OVERRIDES: Mapping[str, str] = {
     "VLENS_USERNAME": "username",
     "VLENS_PASSWORD": "password",
     "VLENS_ACCESS_TOKEN": "access_token",
+    "VLENS_REPLICAS": "replicas",
 }
 _KNOWN_KEYS = {*ENV_OVERRIDES.values(), "timeout_s", "country"}
+MAX_REPLICAS = 60  # each replica keeps at least 1 request per minute
 
 
 @dataclass(frozen=True)
@@ -38,6 +40,7 @@ class VlensConfig:
     timeout_s: float = DEFAULT_TIMEOUT_S
     country: str | None = None
     demo: bool = False  # True for the embedded simulator
+    replicas: int = 1  # app processes sharing the tenant's rate limit (each keeps 1/replicas)
 
     @property
     def uses_login(self) -> bool:
@@ -89,6 +92,7 @@ def load_config(
         access_token=_text(values, "access_token") or None,
         timeout_s=_timeout(values.get("timeout_s")),
         country=_text(values, "country") or None,
+        replicas=_replicas(values.get("replicas")),
     )
 
 
@@ -138,6 +142,18 @@ def _section(secrets: Mapping[str, Any] | None) -> dict[str, Any]:
 def _text(values: Mapping[str, Any], key: str) -> str:
     value = values.get(key)
     return str(value).strip() if value is not None else ""
+
+
+def _replicas(value: Any) -> int:
+    if value is None or value == "":
+        return 1
+    try:
+        replicas = int(str(value))
+    except ValueError:
+        raise ConfigError("Vlens setting replicas must be a whole number") from None
+    if not 1 <= replicas <= MAX_REPLICAS:
+        raise ConfigError(f"Vlens setting replicas must be between 1 and {MAX_REPLICAS}")
+    return replicas
 
 
 def _timeout(value: Any) -> float:

@@ -4,6 +4,10 @@ Sliding windows over the send times of the last minute, so no window of any alig
 more than the limit. The client's windows are a little longer than the service's (1.1 s, 61 s) so
 that requests bunched up by network jitter still arrive within the limit. One limiter per
 (base_url, tenant), shared by every session in the process.
+
+Vlens counts per tenant, not per process: with N replicas of the app (``[vlens] replicas = N``)
+each process keeps to its share, ``replica_limits(N)`` (10/N per second, 60/N per minute,
+rounded down), so all of them together stay within the tenant's limit.
 """
 
 from __future__ import annotations
@@ -17,6 +21,13 @@ PER_SECOND = 10
 PER_MINUTE = 60
 SERVICE_LIMITS = ((PER_SECOND, 1.0), (PER_MINUTE, 60.0))  # what Vlens enforces
 CLIENT_LIMITS = ((PER_SECOND, 1.1), (PER_MINUTE, 61.0))  # what we keep to (jitter margin)
+
+
+def replica_limits(replicas: int) -> tuple[tuple[int, float], ...]:
+    """This process's share of the tenant's limits when ``replicas`` processes share them."""
+    if replicas < 1:
+        raise ValueError("replicas must be at least 1")
+    return tuple((max(1, limit // replicas), window) for limit, window in CLIENT_LIMITS)
 
 
 class RateLimiter:
@@ -81,17 +92,17 @@ class RateLimiter:
         return wait
 
 
-_registry: dict[tuple[str, str], RateLimiter] = {}
+_registry: dict[tuple[str, str, int], RateLimiter] = {}
 _registry_lock = threading.Lock()
 
 
-def limiter_for(base_url: str, tenant: str) -> RateLimiter:
-    """The process-wide limiter of one tenant on one service."""
-    key = (base_url, tenant)
+def limiter_for(base_url: str, tenant: str, replicas: int = 1) -> RateLimiter:
+    """The process-wide limiter of one tenant on one service (this replica's share)."""
+    key = (base_url, tenant, replicas)
     with _registry_lock:
         limiter = _registry.get(key)
         if limiter is None:
-            limiter = _registry[key] = RateLimiter()
+            limiter = _registry[key] = RateLimiter(replica_limits(replicas))
         return limiter
 
 
