@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import logging
 import time
@@ -13,6 +14,7 @@ import pytest
 from components.vlens import (
     VerificationImages,
     VlensClient,
+    VlensRejectedError,
     VlensServiceError,
     run_verification,
 )
@@ -66,3 +68,15 @@ def test_full_run_logs_no_secret_and_no_payload(
     for payload in payloads:
         assert payload not in exposed
     assert "/9j/" not in exposed  # the start of any base64 JPEG
+
+
+def test_a_customer_lookup_at_debug_level_logs_no_phone_number(
+    simulator: Simulator, client_for: Callable[..., VlensClient],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)  # [logging] level = "DEBUG": urllib3 logs each request line
+    with contextlib.suppress(VlensRejectedError):  # no such customer on the simulator
+        client_for(simulator).list_user_images("+201001234567")
+    lines = "\n".join(record.getMessage() for record in caplog.records)
+    assert "GetUserDigitalIdentityImages?<query hidden>" in lines  # urllib3's line, redacted
+    assert "201001234567" not in lines and "emailOrPhoneNumber" not in lines

@@ -38,6 +38,31 @@ from .ratelimit import RateLimiter
 
 log = logging.getLogger("components.vlens.http")
 
+
+class _QueryRedactor(logging.Filter):
+    """Drops query strings from urllib3's own log lines.
+
+    At DEBUG urllib3 logs every request line, query included, and Vlens takes the customer's
+    phone number or email in the query of GetUserDigitalIdentityImages (vlens-api.md: a GET
+    with ``emailOrPhoneNumber``; no body to move it to)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(_without_query(arg) for arg in record.args)
+        record.msg = _without_query(record.msg)
+        return True
+
+
+def _without_query(value: Any) -> Any:
+    if isinstance(value, str) and "?" in value:
+        return value.split("?", 1)[0] + "?<query hidden>"
+    return value
+
+
+for _name in ("urllib3.connectionpool", "urllib3.util.retry"):
+    if not any(isinstance(f, _QueryRedactor) for f in logging.getLogger(_name).filters):
+        logging.getLogger(_name).addFilter(_QueryRedactor())
+
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
 # A gateway's answer after the request went through: Vlens may have done (and billed) the work.
 OUTCOME_UNKNOWN_STATUSES = frozenset({502, 504})
