@@ -44,6 +44,17 @@ def test_self_view_is_capped_at_640_wide_with_the_guide_where_the_full_frame_has
     assert not changed[cy - ay // 2:cy + ay // 2, cx - ax // 2:cx + ax // 2].any()  # inside
 
 
+def test_a_frame_larger_than_any_camera_asked_for_is_shown_shrunk_but_not_analysed() -> None:
+    engine = CaptureEngine(steps=(Step.FACE,))
+    callback = make_video_frame_callback(engine, background=False)
+    huge = frame_from_bgr(imagery.face_frame(2560, 1440, face_frac=0.3), pts=9)
+    out = callback(huge)
+    assert (out.width, out.height, out.pts) == (640, 360, 9)
+    assert engine.snapshot().analysed_frames == 0 and callback.oversized_frames == 1
+    callback(frame_from_bgr(imagery.face_frame(1280, 720, face_frac=0.3), pts=10))
+    assert engine.snapshot().analysed_frames == 1  # a camera-sized frame is analysed again
+
+
 def test_inline_callback_drives_the_engine_to_done_with_stream_times() -> None:
     engine = CaptureEngine(steps=(Step.FACE,))
     callback = make_video_frame_callback(engine, background=False)

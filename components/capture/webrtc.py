@@ -10,6 +10,7 @@ worker and returns the frame with the latest guidance drawn on it. The UI polls
 
 from __future__ import annotations
 
+import logging
 import time
 
 import av
@@ -20,6 +21,12 @@ from components.capture.background import AnalysisStats, BackgroundAnalyser
 from components.capture.processor import CaptureEngine
 
 SELF_VIEW_MAX_WIDTH = 640
+# The app asks browsers for 1280 px wide (components/ui/camera.py); some cameras give 1080p.
+# A client sending more (ignoring the constraints) would multiply the analysis cost of every
+# frame: such frames are not analysed, only shown back, shrunk, and counted.
+MAX_FRAME_PIXELS = 1920 * 1088
+
+log = logging.getLogger(__name__)
 
 
 class FrameCallback:
@@ -38,9 +45,12 @@ class FrameCallback:
         self.engine = engine
         self.analyser = BackgroundAnalyser(engine) if background else None
         self.view_width = view_width
+        self.oversized_frames = 0  # frames over MAX_FRAME_PIXELS, shown but not analysed
         self._clock_origin: float | None = None
 
     def __call__(self, frame: av.VideoFrame) -> av.VideoFrame:
+        if frame.width * frame.height > MAX_FRAME_PIXELS:
+            return self._oversized(frame)
         bgr = frame.to_ndarray(format="bgr24")
         t = self._stream_time(frame)
         if self.analyser is None:
@@ -53,6 +63,19 @@ class FrameCallback:
         annotated.pts = frame.pts
         annotated.time_base = frame.time_base
         return annotated
+
+    def _oversized(self, frame: av.VideoFrame) -> av.VideoFrame:
+        """A frame over budget: shrunk for the self-view (no full-size copy), not analysed."""
+        if self.oversized_frames == 0:
+            log.warning("webrtc frame of %dx%d is over the %d-pixel budget: not analysed",
+                        frame.width, frame.height, MAX_FRAME_PIXELS)
+        self.oversized_frames += 1
+        width = min(self.view_width, frame.width) // 2 * 2
+        height = max(2, round(frame.height * width / frame.width / 2) * 2)
+        view = frame.reformat(width=width, height=height, format="yuv420p")
+        view.pts = frame.pts
+        view.time_base = frame.time_base
+        return view
 
     def stats(self) -> AnalysisStats | None:
         return self.analyser.stats() if self.analyser is not None else None
