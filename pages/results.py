@@ -14,6 +14,7 @@ from components.ui.receipt import build_receipt, receipt_json
 from components.ui.result_story import Action, ResultStory, result_story
 from components.ui.service_cards import ServiceCard, service_cards
 from components.vlens import Verdict, VerificationOutcome
+from components.vlens.simulator import forget_demo_transaction
 
 attempt = navigation.require_consent()
 if attempt.sending:  # a retry under way (another tab, a reload): show its progress
@@ -83,6 +84,7 @@ def _confirm_delete() -> None:
         with st.container(horizontal=True):
             if st.button(t("results.delete_yes"), key="delete_confirmed"):
                 st.session_state.pop(CONFIRM_DELETE, None)
+                forget_demo_transaction(attempt.outcome and attempt.outcome.transaction_id)
                 session.delete_everything()
                 session.flash("consent.deleted")
                 navigation.go("consent")

@@ -17,12 +17,13 @@ from components.ui.attempt_registry import REGISTRY
 from components.ui.captured import CaptureSet
 from components.ui.session import TOKEN_PARAM
 from components.vlens.simulator.scenario import ForcedError, Scenario
-from components.vlens.simulator.server import Simulator
+from components.vlens.simulator.server import Simulator, embedded_simulator
 from tests.app_harness import (
     FakeStreamer,
     attempt_of,
     capture_everything,
     capture_step,
+    demo_mode,
     fake_camera,
     page_text,
     send,
@@ -170,6 +171,22 @@ def test_network_failure_then_retry_sends_the_very_same_images() -> None:
         assert hashes["back.image"] == [b64_hash(images.id_back.image.jpeg)]  # type: ignore[union-attr]
         assert [hashes[f"multi.face_{i}"][0] for i in (1, 2, 3)] == [
             b64_hash(face.image.jpeg) for face in images.faces]
+
+
+def test_in_demo_mode_delete_my_data_also_empties_the_simulator() -> None:
+    demo = embedded_simulator()
+    with demo_mode(), fake_camera() as camera:
+        before = set(demo.state.transactions)
+        at = start_app()
+        reach_review(at, camera)
+        submit(at)
+        (transaction_id,) = set(demo.state.transactions) - before
+        assert demo.state.transaction(transaction_id).images  # type: ignore[union-attr]
+        at.button(key="delete_data").click().run()
+        at.button(key="delete_confirmed").click().run()
+        assert at.title[0].value == "Before we start"
+    # Fetching the images back by transaction id now finds nothing.
+    assert demo.state.transaction(transaction_id) is None
 
 
 def test_start_over_and_delete_my_data() -> None:

@@ -12,7 +12,7 @@ from .scenario import (
     ForcedError,
     Scenario,
 )
-from .server import Simulator, demo_config, embedded_simulator
+from .server import Simulator, demo_config, embedded_simulator, forget_demo_transaction
 from .state import Blob, RecordedRequest
 
 __all__ = [
@@ -32,4 +32,5 @@ __all__ = [
     "demo_config",
     "demo_scenario",
     "embedded_simulator",
+    "forget_demo_transaction",
 ]

@@ -110,6 +110,17 @@ def embedded_simulator(scenario: str = DEFAULT_DEMO_SCENARIO) -> Simulator:
         return simulator
 
 
+def forget_demo_transaction(transaction_id: str | None) -> None:
+    """Demo mode's "Delete my data now": the transaction and its images leave every embedded
+    simulator of this process (a real Vlens keeps them under the tenant's retention)."""
+    if not transaction_id:
+        return
+    with _embedded_lock:
+        simulators = list(_embedded.values())
+    for simulator in simulators:
+        simulator.state.forget_transaction(transaction_id)
+
+
 def demo_config(scenario: str = DEFAULT_DEMO_SCENARIO) -> VlensConfig:
     """Config pointing at the embedded simulator of ``scenario``."""
     return embedded_simulator(scenario).demo_config()

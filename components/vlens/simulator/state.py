@@ -155,6 +155,15 @@ class SimulatorState:
         with self.lock:
             return self.transactions.get(transaction_id.lower())
 
+    def forget_transaction(self, transaction_id: str) -> bool:
+        """Delete a transaction and its images (the customer asked to delete their data)."""
+        with self.lock:
+            removed = self.transactions.pop(transaction_id.lower(), None)
+            for user in self.users.values():
+                if user.transaction_id == transaction_id.lower():
+                    user.transaction_id = None
+        return removed is not None
+
     def find_user(self, phone_or_email: str | None) -> User | None:
         if not phone_or_email:
             return None
