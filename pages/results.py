@@ -84,7 +84,7 @@ def _confirm_delete() -> None:
         with st.container(horizontal=True):
             if st.button(t("results.delete_yes"), key="delete_confirmed"):
                 st.session_state.pop(CONFIRM_DELETE, None)
-                forget_demo_transaction(attempt.outcome and attempt.outcome.transaction_id)
+                forget_demo_transaction(attempt.outcome.transaction_id if attempt.outcome else None)
                 session.delete_everything()
                 session.flash("consent.deleted")
                 navigation.go("consent")
