@@ -7,14 +7,13 @@ A TURN client (aioice, which aiortc uses) presents credentials minted by the app
 carries the reply back; an expired one, one signed with another secret and a fixed
 user/password must be refused (401); a relay towards every private range the configs deny must
 be refused (403), and so must a TCP relay (RFC 6062). Skipped where coturn is not installed
-(``apt-get install coturn``); CI installs it.
+(``apt-get install coturn``); fails in CI, which installs it.
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
-import shutil
 import socket
 import subprocess
 import time
@@ -27,6 +26,7 @@ from aioice import stun, turn
 from aioice.stun import TransactionFailed
 
 from components.turn_credentials import mint
+from tests.programs import require_program
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SECRET = "shared-secret-between-app-and-coturn"
@@ -73,8 +73,7 @@ def filled_in(config: str, address: str, port: int, pidfile: Path) -> str:
 @pytest.fixture(scope="module", params=["vm", "kubernetes"])
 def coturn(request: pytest.FixtureRequest,
            tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int]]:
-    if shutil.which("turnserver") is None:
-        pytest.skip("coturn is not installed (apt-get install coturn)")
+    require_program("turnserver", "coturn")
     shipped = vm_config() if request.param == "vm" else kubernetes_config()
     assert re.search(r"^denied-peer-ip=127\.0\.0\.0-127\.255\.255\.255$", shipped, re.M)
     for required in ("use-auth-secret", "no-tcp-relay"):

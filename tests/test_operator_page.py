@@ -50,11 +50,13 @@ class Connection:
 
     remote_ip: str | None = None
     forwarded_for: str | None = None
+    host: str = "verify.example.com"
     cookies: dict[str, str] = field(default_factory=dict)
 
     @property
     def headers(self) -> list[tuple[str, str]]:
-        return [("X-Forwarded-For", self.forwarded_for)] if self.forwarded_for else []
+        forwarded = [("X-Forwarded-For", self.forwarded_for)] if self.forwarded_for else []
+        return [("Host", self.host), *forwarded]
 
     def forged_from_loopback(self, claimed: str) -> None:
         self.remote_ip, self.forwarded_for = claimed, claimed
@@ -258,6 +260,18 @@ def test_twenty_wrong_passwords_from_rotating_addresses_do_not_lock_the_operator
     at = unlock(accounts_page(verified.simulator, trusted_proxy_hops=1))
     assert lookup_form_shown(at)
     assert "Signed in (alice)" in texts(at)
+
+
+def test_the_operator_page_is_served_only_on_the_operator_host_name(
+        verified: Verified, connection: Connection) -> None:
+    hosts = {"hosts": ["operator.verify.example.com"]}
+    connection.host = "verify.example.com"  # the customers' host name
+    at = accounts_page(verified.simulator, **hosts)
+    assert "not available at this address" in texts(at)
+    assert not any(t.key == "operator_password" for t in at.text_input)
+    connection.host = "operator.verify.example.com:443"
+    at = unlock(accounts_page(verified.simulator, **hosts))
+    assert lookup_form_shown(at)
 
 
 def test_the_audit_log_names_the_operator_and_no_customer(

@@ -14,7 +14,8 @@ from components.observability.logsetup import EVENT_ATTR
 
 log = logging.getLogger("vlens.operator")
 EVENT: Final = "operator_audit"
-_WARNINGS: Final = frozenset({"sign-in refused", "sign-in paused", "transaction refused"})
+_WARNINGS: Final = frozenset({"sign-in refused", "sign-in paused", "transaction refused",
+                              "page refused"})
 
 
 def audit(operator: str, action: str, **details: Any) -> None:

@@ -61,6 +61,7 @@ class OperatorAccess:
     accounts: Mapping[str, PasswordHash] = field(default_factory=dict, repr=False)
     allowed_emails: frozenset[str] = frozenset()
     trusted_proxy_hops: int = 0
+    hosts: frozenset[str] = frozenset()  # when set, the page is served only on these host names
     problem: str | None = None  # a configuration mistake to show (names keys, never values)
 
 
@@ -73,6 +74,8 @@ def operator_access(secrets: Mapping[str, Any] | None) -> OperatorAccess:
     section = _section(secrets, SECTION)
     problems: list[str] = []
     hops = _proxy_hops(section.get("trusted_proxy_hops", 0), problems)
+    hosts = frozenset(str(h).strip().lower() for h in section.get("hosts", ()) or ()
+                      if str(h).strip())
     if "password_sha256" in section:
         problems.append("[operator] password_sha256 (one shared password) is no longer "
                         "accepted: give each operator an account in [operator.accounts]")
@@ -82,7 +85,7 @@ def operator_access(secrets: Mapping[str, Any] | None) -> OperatorAccess:
         if not emails:
             problems.append("[operator] allowed_emails lists nobody")
         return OperatorAccess(AuthMode.OIDC, allowed_emails=emails, trusted_proxy_hops=hops,
-                              problem="; ".join(problems) or None)
+                              hosts=hosts, problem="; ".join(problems) or None)
     accounts: dict[str, PasswordHash] = {}
     for raw_name, encoded in _section(section, "accounts").items():
         name = normalise_name(str(raw_name))
@@ -95,7 +98,7 @@ def operator_access(secrets: Mapping[str, Any] | None) -> OperatorAccess:
             problems.append(f"an [operator.accounts] entry is {exc} (make one with "
                             "vlens-verify operator-hash)")
     mode = AuthMode.ACCOUNTS if accounts else AuthMode.NONE
-    return OperatorAccess(mode, accounts=accounts, trusted_proxy_hops=hops,
+    return OperatorAccess(mode, accounts=accounts, trusted_proxy_hops=hops, hosts=hosts,
                           problem="; ".join(problems) or None)
 
 
@@ -138,12 +141,25 @@ def current_client(hops: int) -> str:
     return client_address(address if isinstance(address, str) else None, pairs, hops)
 
 
+def request_host() -> str:
+    """The host name this browser asked for (the websocket handshake's Host), without port."""
+    host = st.context.headers.get("Host") or ""
+    return host.strip().lower().rsplit(":", 1)[0] if not host.startswith("[") else host.lower()
+
+
 def require_operator() -> str:
     """Render the sign-in step and stop the page unless an operator is signed in.
 
     Returns who is signed in (account name or OIDC e-mail) for the audit log.
     """
     access = operator_access(_secrets())
+    if access.hosts and request_host() not in access.hosts:
+        # Streamlit switches pages over the websocket, so a proxy rule on the /operator path
+        # alone cannot keep visitors of the customers' host name out: the page checks too.
+        audit("?", "page refused", reason="host not in [operator] hosts",
+              client=current_client(access.trusted_proxy_hops))
+        st.error("The operator page is not available at this address.")
+        st.stop()
     unlocked = st.session_state.get(UNLOCKED_KEY)
     if access.mode is AuthMode.ACCOUNTS and unlocked in access.accounts:
         return str(unlocked)
