@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 from playwright.sync_api import ConsoleMessage
 
 from tests import imagery
@@ -23,6 +24,8 @@ from tests.browser.journey import (
 from tests.browser.server import StreamlitServer
 from tests.caddy_proxy import shipped_caddy
 from tests.clips import write_y4m
+
+pytestmark = pytest.mark.browser
 
 
 def test_the_app_works_under_the_proxys_security_headers(
