@@ -2,13 +2,15 @@
 
     vlens-verify files --front F --back B --faces F1 F2 F3 [--json]
                        [--secrets PATH | --demo | --demo-scenario NAME]
-    vlens-verify video CLIP [--json] [--dry-run] [--secrets PATH | --demo | --demo-scenario NAME]
+    vlens-verify video CLIP [--json] [--dry-run] [--steps front,back,face]
+                       [--secrets PATH | --demo | --demo-scenario NAME]
     vlens-verify simulator [--port N]
     vlens-verify operator-hash [--name NAME]   (password from the terminal, never echoed)
     vlens-verify link --ref REF [--return-url URL] [--expires 24h] [--secrets PATH | --demo]
 
 Exit codes: 0 verified, 1 completed but not verified, 2 bad input or usage,
-3 service, auth or network failure.
+3 service, auth or network failure. ``video --dry-run`` exits 0 when the clip yielded every
+step asked for (``--steps``, default all three) and 1 naming the steps it did not.
 """
 
 from __future__ import annotations
@@ -223,8 +225,12 @@ def cmd_video(args: argparse.Namespace) -> int:
         raise UsageError(f"no such file: {args.clip} (give the path of a recorded video)")
     if not Path(args.clip).is_file():
         raise UsageError(f"{args.clip} is not a file (give the path of a recorded video)")
+    steps = _clip_steps(args.steps)
+    if not args.dry_run and len(steps) < len(set(_STEP_NAMES.values())):
+        raise UsageError("a verification needs the front, the back and the face; "
+                         "use --dry-run to check some steps only")
     try:
-        clip = capture_from_clip(args.clip)
+        clip = capture_from_clip(args.clip, steps)
     except (OSError, ValueError) as exc:
         raise UsageError(f"cannot use the clip {args.clip}: {exc}") from None
     package = package_captures(clip.state, card_budget_bytes=args.card_budget)
@@ -242,14 +248,19 @@ def cmd_video(args: argparse.Namespace) -> int:
                  "overridden": sorted(str(step) for step in package.overridden)}
     if args.dry_run:
         captures = image_receipt(encoded, times)
+        not_captured = [str(step) for step in steps if not clip.state.captures.get(step)]
         if args.json:
-            print(json.dumps({**clip_info, "captures": captures}, indent=2))
+            print(json.dumps({**clip_info, "captures": captures, "not_captured": not_captured},
+                             indent=2))
         else:
             print(f"{args.clip}: {clip.frames} frames, {clip.duration_s:.1f} s")
             for row in captures:
                 at = f" at t={row['t']:.3f} s" if "t" in row else ""
                 print(f"  {row['role']:<9} {row['width']}x{row['height']} "
                       f"{row['bytes'] / 1000:.0f} kB{at}")
+        if not_captured:
+            print(f"vlens-verify: not captured: {', '.join(not_captured)}", file=sys.stderr)
+            return EXIT_NOT_VERIFIED
         return EXIT_VERIFIED
     missing = [role for role in ("id_front", "id_back", "face_1", "face_2", "face_3")
                if role not in encoded]
@@ -273,6 +284,25 @@ def _missing_captures(missing: list[str]) -> str:
                      "alone, facing the camera for a few seconds after the card")
     return ("the clip gave " + "; and ".join(parts)
             + ". The clip should show the ID front, then the back, then your face.")
+
+
+_STEP_NAMES = {"front": "id_front", "id_front": "id_front", "back": "id_back",
+               "id_back": "id_back", "face": "face"}
+
+
+def _clip_steps(text: str | None) -> tuple[Any, ...]:
+    """``--steps`` (e.g. "face" or "front,back") as capture steps, in the order given."""
+    from components.capture.hints import DEFAULT_STEPS, Step
+
+    if not text:
+        return DEFAULT_STEPS
+    names = [name.strip().lower() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in _STEP_NAMES]
+    if unknown or not names:
+        raise UsageError(f"unknown step {', '.join(unknown) or repr(text)}: "
+                         "use front, back and face, separated by commas")
+    steps = tuple(dict.fromkeys(Step(_STEP_NAMES[name]) for name in names))
+    return steps
 
 
 def cmd_simulator(args: argparse.Namespace) -> int:
@@ -360,7 +390,11 @@ def build_parser() -> argparse.ArgumentParser:
     video = commands.add_parser("video", help="verify from a recorded clip")
     video.add_argument("clip", help="a video file showing the ID front, back, then the face")
     video.add_argument("--dry-run", action="store_true",
-                       help="only list the captures the clip yields")
+                       help="only list the captures the clip yields (exit 1 if a step is "
+                            "missing)")
+    video.add_argument("--steps", default=None,
+                       help="steps the clip shows, in order, e.g. face or front,back "
+                            "(default: front,back,face)")
     add_target_options(video)
     video.set_defaults(handler=cmd_video)
 

@@ -243,3 +243,35 @@ def test_json_into_a_closed_pipe_ends_without_a_traceback(pictures: dict[str, Pa
         process.wait(timeout=120)
     assert "Traceback" not in stderr and "BrokenPipe" not in stderr, stderr
     assert process.returncode == 0  # the verification's own exit code: verified
+
+
+def test_video_dry_run_exits_1_naming_the_steps_it_did_not_capture(tmp_path: Path) -> None:
+    from tests.clips import write_flow_clip
+
+    crowded = write_flow_clip(tmp_path / "two.y4m", seconds_per_step=1.5, two_faces=True)
+    done = run_cli("video", str(crowded), "--dry-run", "--json")
+    assert done.returncode == 1 and "not captured: face" in done.stderr
+    assert json.loads(done.stdout)["not_captured"] == ["face"]
+
+
+def test_video_steps_option_checks_a_clip_of_some_steps_only(tmp_path: Path,
+                                                             flow_clip: Path) -> None:
+    from tests.clips import write_face_clip
+
+    face = write_face_clip(tmp_path / "face.y4m", seconds=2.0)
+    done = run_cli("video", str(face), "--dry-run", "--json", "--steps", "face")
+    assert done.returncode == 0, done.stderr
+    assert [row["role"] for row in json.loads(done.stdout)["captures"]] == [
+        "face_1", "face_2", "face_3"]
+    cards = run_cli("video", str(flow_clip), "--dry-run", "--json", "--steps", "front,back")
+    assert cards.returncode == 0, cards.stderr
+    assert [row["role"] for row in json.loads(cards.stdout)["captures"]] == [
+        "id_front", "id_back"]
+
+
+def test_video_steps_option_refuses_unknown_steps_and_partial_verification(
+        flow_clip: Path) -> None:
+    unknown = run_cli("video", str(flow_clip), "--dry-run", "--steps", "selfie")
+    assert unknown.returncode == 2 and "unknown step selfie" in unknown.stderr
+    partial = run_cli("video", str(flow_clip), "--demo", "--steps", "face")
+    assert partial.returncode == 2 and "--dry-run" in partial.stderr
