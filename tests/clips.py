@@ -24,7 +24,8 @@ import av
 import cv2
 import numpy as np
 
-from tests.imagery import card_in_frame, face_frame, id_card_back, id_card_front, two_faces_frame
+from tests.imagery import face_frame, id_card_back, id_card_front, two_faces_frame
+from tests.scenes import card_in_place
 
 FPS = 15
 FrameMaker = Callable[[int], np.ndarray]
@@ -73,13 +74,16 @@ def sway(frame: np.ndarray, index: int, amplitude_px: int = 2) -> np.ndarray:
 
 
 def card_front_frames(width: int, height: int) -> FrameMaker:
+    """The front held up in front of a kitchen table with a coffee cup (a cluttered place)."""
     card = id_card_front()
-    return lambda i: sway(card_in_frame(card, width, height, fill=0.7, seed=i), i)
+    return lambda i: sway(card_in_place(card, width, height, place="coffee", seed=i), i)
 
 
 def card_back_frames(width: int, height: int) -> FrameMaker:
+    """The back in front of shelves of books, a thumb over one long edge."""
     card = id_card_back()
-    return lambda i: sway(card_in_frame(card, width, height, fill=0.7, seed=i), i)
+    return lambda i: sway(card_in_place(card, width, height, place="shelves", tilt=-4.0,
+                                        thumb=True, seed=i), i)
 
 
 def face_frames(width: int, height: int) -> FrameMaker:

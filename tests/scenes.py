@@ -326,3 +326,22 @@ def _inside(corners: np.ndarray, width: int, height: int, margin: float) -> bool
     mx, my = margin * width, margin * height
     return bool(corners[:, 0].min() >= mx and corners[:, 0].max() <= width - mx
                 and corners[:, 1].min() >= my and corners[:, 1].max() <= height - my)
+
+
+def card_in_place(card: np.ndarray, width: int, height: int, *, place: str = "coffee",
+                  fill: float = 0.7, tilt: float = 3.0, thumb: bool = False,
+                  seed: int = 0) -> np.ndarray:
+    """``card`` held up in front of ``place`` (a scikit-image photograph or a procedural kind),
+    optionally with a thumb over its bottom or top edge: the same scene for every ``seed``, only
+    the sensor noise differs (for clips)."""
+    rng = np.random.default_rng(1234)
+    if place in PHOTO_NAMES:
+        frame = _photo_background(rng, width, height, place)
+    else:
+        frame = _procedural_background(rng, width, height, place)
+    corners = _quad(width, height, fill * width, CARD_ASPECT, (width / 2, height / 2), tilt, 0.0)
+    _place(frame, card, corners)
+    if thumb:
+        _thumb(frame, rng, corners)
+    noise = np.random.default_rng(seed).normal(0, 2.0, frame.shape)
+    return np.clip(frame + noise, 0, 255).astype(np.uint8)
