@@ -84,7 +84,6 @@ st.html("""<style>
   [data-testid="stHorizontalBlock"]:has(.st-key-capture_video) { flex-direction: column-reverse; }
   .st-key-capture_help, .st-key-capture_hint_heading, .st-key-capture_checklist,
   .st-key-capture_manual_note { display: none; }
-  [data-testid="stMainBlockContainer"] h1 { font-size: 1.75rem; padding-bottom: 0.25rem; }
 }
 </style>""")
 video, status = st.columns([3, 2], gap="medium")

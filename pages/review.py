@@ -9,8 +9,20 @@ from components.ui.backend import choose_demo_scenario, chosen_demo_scenario, re
 from components.ui.captured import STEP_ORDER, CapturedImage, CaptureSet
 from components.ui.i18n import t
 
-CARD_THUMB_PX = 320
+CARD_THUMB_PX = 240
 FACE_THUMB_PX = 200
+# Phones: the three face frames stay side by side (Streamlit would stack them) and the page is
+# tighter, so "Send for verification" is within two screens.
+_REVIEW_CSS = """<style>
+[class*="st-key-review_"] [data-testid="stHorizontalBlock"] { flex-wrap: nowrap; }
+[class*="st-key-review_"] [data-testid="stColumn"] { min-width: 0; }
+[class*="st-key-review_"] img { max-width: 100%; height: auto; }
+@media (max-width: 640px) {
+  .st-key-review_id_front img, .st-key-review_id_back img { max-width: 190px; }
+  [class*="st-key-review_"] h2 { font-size: 1.15rem; }
+  .st-key-review_face [data-testid="stImageCaption"] { display: none; }
+}
+</style>"""
 
 attempt = navigation.require_consent()
 if attempt.sending:  # sent already (another click, a reload): show that run
@@ -77,6 +89,7 @@ if captures.empty:
         navigation.go("capture")
     st.stop()
 
+st.html(_REVIEW_CSS)
 st.write(t("review.intro"))
 for step in STEP_ORDER:
     _step_block(captures, step)

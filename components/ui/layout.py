@@ -57,6 +57,7 @@ _PAGE_CSS: Final = """
 .st-key-page_top [data-testid="stColumn"] { min-width: 0; }
 @media (max-width: 640px) {
   [data-testid="stMainBlockContainer"] { padding-top: 3rem; }
+  [data-testid="stMainBlockContainer"] h1 { font-size: 1.75rem; padding-bottom: 0.25rem; }
 }
 [data-testid="stMainBlockContainer"] h3 { font-size: 1.2rem; }
 </style>

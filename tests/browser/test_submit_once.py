@@ -1,6 +1,7 @@
 """Submit exactly once: a double click or double tap on "Send for verification" leads to one
 verification run that finishes and shows its result (the embedded simulator's ``slow`` scenario,
-about 2 s per request, so the second click lands while the first run is sending)."""
+about 2 s per request, so the second click lands while the first run is sending). The review
+fits "Send" within two screens, on a phone and a desktop."""
 
 from __future__ import annotations
 
@@ -65,6 +66,9 @@ def test_a_double_click_on_send_runs_one_verification_and_shows_its_result(
         shots.take(page, "review")
 
         send = keyed(page, "submit").get_by_role("button", name=en("review.submit"))
+        box = send.bounding_box()  # the review fits "Send" within two screens
+        height = 844 if phone else 900
+        assert box is not None and box["y"] + box["height"] <= 2 * height, box
         double_click(page, send, gap_ms=200, touch=phone)
         wait_for_heading(page, en("verifying.title"))
         expect(page.get_by_text(en("verifying.elapsed", seconds="@").split("@")[0]).first
