@@ -30,8 +30,13 @@ def _initial_tables(conn: Connection) -> None:
         table.create(conn, checkfirst=True)
 
 
+def _handoffs(conn: Connection) -> None:
+    schema.handoffs.create(conn, checkfirst=True)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "links, results, outbox and funnel events", _initial_tables),
+    Migration(2, "phone hand-offs", _handoffs),
 )
 
 

@@ -85,6 +85,28 @@ events = Table(
     Index("ix_vlens_events_at", "at"),
 )
 
+# "Continue on your phone": one row per hand-off of an attempt from a computer to a phone.
+# Status and the result summary only (verdict, transaction id): never images or personal data.
+# The phone is recognised by the sha256 of a random secret it holds; the token is not stored.
+handoffs = Table(
+    "vlens_handoffs", metadata,
+    Column("id", String(64), primary_key=True),
+    Column("attempt_id", String(64), nullable=False),  # the integration's opaque attempt id
+    Column("language", String(8), nullable=False),
+    Column("reference", String(200)),  # the business's customer id (as in vlens_links)
+    Column("link_id", String(64)),
+    Column("return_url", Text),
+    Column("status", String(16), nullable=False),
+    Column("phone_device", String(64)),  # sha256 hex of the phone's device secret
+    Column("created_at", Float, nullable=False),
+    Column("expires_at", Float, nullable=False),  # the link must be opened by then
+    Column("opened_at", Float),
+    Column("updated_at", Float, nullable=False),
+    Column("verdict", String(32)),
+    Column("transaction_id", String(64)),
+    Index("ix_vlens_handoffs_created_at", "created_at"),
+)
+
 
 @dataclass(frozen=True)
 class Tables:
@@ -95,3 +117,4 @@ class Tables:
     results: Table = results
     outbox: Table = outbox
     events: Table = events
+    handoffs: Table = handoffs

@@ -7,6 +7,12 @@ import time
 
 from sqlalchemy import select
 
+from components.integration.handoff import (
+    HandoffStatus,
+    claim_handoff,
+    report_progress,
+    start_handoff,
+)
 from components.integration.links import mint_link, open_link
 from components.integration.results import AttemptContext, record_result, result_record
 from components.observability import StepTimer
@@ -22,7 +28,7 @@ def _everything_stored(store: Store) -> str:
     text = []
     with store.begin() as conn:
         for table in (store.tables.links, store.tables.results, store.tables.outbox,
-                      store.tables.events):
+                      store.tables.events, store.tables.handoffs):
             for row in conn.execute(select(table)):
                 text.extend(str(value) for value in row)
     return "\n".join(text)
@@ -44,6 +50,11 @@ def test_the_database_holds_no_image_name_id_number_phone_or_email(
     record = result_record(outcome, context, latencies_ms=timer.latencies_ms,
                            capture_timings_s={"id_front": 4.2}, finished_at=time.time())
     record_result(store, record, context, webhooks=True)
+    started = start_handoff(store, SECRET, language="en", context=context,
+                            public_url="https://v.example.com")
+    phone = claim_handoff(store, started.url.split("handoff=")[1], SECRET)
+    report_progress(store, phone, HandoffStatus.DONE, verdict=outcome.verdict.value,
+                    transaction_id=outcome.transaction_id)
 
     stored = _everything_stored(store)
     assert "cust-99" in stored and str(outcome.transaction_id) in stored  # the scan sees rows

@@ -1,0 +1,172 @@
+"""Hand-off links: opened once, by one phone, within ten minutes; the computer sees the phone's
+progress and result through the store (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from sqlalchemy import select
+
+from components.integration.handoff import (
+    OPEN_WITHIN_S,
+    QUERY_PARAMETER,
+    HandoffRefused,
+    HandoffStatus,
+    PhoneClaim,
+    StartedHandoff,
+    cancel_handoff,
+    claim_handoff,
+    handoff_state,
+    report_progress,
+    start_handoff,
+)
+from components.integration.results import AttemptContext
+from components.store import Store
+
+SECRET = "a-link-secret-for-tests-only"
+T0 = 1_800_000_000.0
+CONTEXT = AttemptContext("attempt-1", "cust-42", "link-1", "https://shop.example.com/done")
+
+
+def _start(store: Store, at: float = T0) -> tuple[StartedHandoff, str]:
+    started = start_handoff(store, SECRET, language="ar", context=CONTEXT,
+                            public_url="https://verify.example.com/", clock=lambda: at)
+    token = parse_qs(urlsplit(started.url).query)[QUERY_PARAMETER][0]
+    return started, token
+
+
+def _status(store: Store, started: StartedHandoff, at: float) -> HandoffStatus:
+    state = handoff_state(store, started.handoff_id, clock=lambda: at)
+    assert state is not None
+    return state.status
+
+
+def _refusal(store: Store, token: str, at: float, secret: str | None = SECRET) -> str:
+    with pytest.raises(HandoffRefused) as refused:
+        claim_handoff(store, token, secret, clock=lambda: at)
+    return refused.value.reason
+
+
+def test_the_first_device_to_open_the_link_continues_the_attempt_in_its_language(
+        store: Store) -> None:
+    started, token = _start(store)
+    assert started.url.startswith("https://verify.example.com/?handoff=")
+    assert _status(store, started, T0 + 1) is HandoffStatus.WAITING
+    claim = claim_handoff(store, token, SECRET, clock=lambda: T0 + 30)
+    assert (claim.language, claim.context) == ("ar", CONTEXT)
+    assert _status(store, started, T0 + 31) is HandoffStatus.CONNECTED
+    assert token not in repr(started) and claim.device not in repr(claim)
+
+
+def test_a_third_device_is_refused_while_the_phone_is_working(store: Store) -> None:
+    _, token = _start(store)
+    claim_handoff(store, token, SECRET, clock=lambda: T0 + 30)
+    assert _refusal(store, token, T0 + 40) == "other_device"
+
+
+def test_the_link_is_refused_as_used_once_the_phone_has_a_result(store: Store) -> None:
+    _, token = _start(store)
+    claim = claim_handoff(store, token, SECRET, clock=lambda: T0 + 30)
+    assert report_progress(store, claim, HandoffStatus.DONE, verdict="verified",
+                           transaction_id="tx-9", clock=lambda: T0 + 90)
+    assert _refusal(store, token, T0 + 100) == "used"
+
+
+def test_a_link_not_opened_within_ten_minutes_expires_for_both_devices(store: Store) -> None:
+    started, token = _start(store)
+    assert started.expires_at == T0 + OPEN_WITHIN_S
+    assert _status(store, started, T0 + OPEN_WITHIN_S - 1) is HandoffStatus.WAITING
+    assert _status(store, started, T0 + OPEN_WITHIN_S) is HandoffStatus.EXPIRED
+    assert _refusal(store, token, T0 + OPEN_WITHIN_S) == "expired"
+
+
+def test_tampered_foreign_and_garbage_tokens_are_refused(store: Store) -> None:
+    _, token = _start(store)
+    body, signature = token.split(".")
+    forged = body[:-2] + ("AA" if body[-2:] != "AA" else "BB") + "." + signature
+    assert _refusal(store, forged, T0) == "tampered"
+    assert _refusal(store, token, T0, secret="another-secret-of-16-chars") == "tampered"
+    assert _refusal(store, "not-a-token", T0) == "malformed"
+    assert _refusal(store, token, T0, secret=None) == "not_configured"
+
+
+def test_the_computer_sees_the_phone_progress_forward_to_the_result(store: Store) -> None:
+    started, token = _start(store)
+    claim = claim_handoff(store, token, SECRET, clock=lambda: T0 + 10)
+    seen = []
+    for at, status in enumerate((HandoffStatus.CAPTURING, HandoffStatus.VERIFYING,
+                                 HandoffStatus.CAPTURING, HandoffStatus.DONE), start=20):
+        assert report_progress(store, claim, status, verdict="not_verified",
+                               transaction_id="tx-7", clock=lambda at=at: T0 + at)
+        seen.append(_status(store, started, T0 + at))
+    # A late "capturing" (a rerun) never takes the computer back.
+    assert seen == [HandoffStatus.CAPTURING, HandoffStatus.VERIFYING, HandoffStatus.VERIFYING,
+                    HandoffStatus.DONE]
+    state = handoff_state(store, started.handoff_id, clock=lambda: T0 + 60)
+    assert state is not None
+    assert (state.verdict, state.transaction_id) == ("not_verified", "tx-7")
+    # Long after the ten minutes to open it, the result stays readable.
+    assert _status(store, started, T0 + 3 * OPEN_WITHIN_S) is HandoffStatus.DONE
+
+
+def test_reports_without_the_phone_secret_change_nothing(store: Store) -> None:
+    started, token = _start(store)
+    claim = claim_handoff(store, token, SECRET, clock=lambda: T0 + 10)
+    impostor = replace(claim, device="guessed")
+    assert not report_progress(store, impostor, HandoffStatus.DONE, verdict="verified",
+                               clock=lambda: T0 + 20)
+    assert _status(store, started, T0 + 20) is HandoffStatus.CONNECTED
+    with pytest.raises(ValueError):
+        report_progress(store, claim, HandoffStatus.CANCELLED)
+
+
+def test_a_cancelled_hand_off_refuses_the_link_and_stops_the_phone(store: Store) -> None:
+    started, token = _start(store)
+    claim = claim_handoff(store, token, SECRET, clock=lambda: T0 + 10)
+    assert cancel_handoff(store, started.handoff_id, clock=lambda: T0 + 20)
+    assert _status(store, started, T0 + 21) is HandoffStatus.CANCELLED
+    assert not report_progress(store, claim, HandoffStatus.CAPTURING, clock=lambda: T0 + 22)
+    assert _refusal(store, token, T0 + 23) == "cancelled"
+    assert not cancel_handoff(store, started.handoff_id, clock=lambda: T0 + 24)
+
+
+def test_a_result_cannot_be_cancelled_afterwards(store: Store) -> None:
+    started, token = _start(store)
+    claim = claim_handoff(store, token, SECRET, clock=lambda: T0 + 10)
+    report_progress(store, claim, HandoffStatus.DONE, verdict="verified", clock=lambda: T0 + 20)
+    assert not cancel_handoff(store, started.handoff_id, clock=lambda: T0 + 30)
+    assert _status(store, started, T0 + 31) is HandoffStatus.DONE
+
+
+def test_of_two_devices_opening_the_link_together_exactly_one_gets_it(store: Store) -> None:
+    _, token = _start(store)
+    claims: list[PhoneClaim] = []
+    reasons: list[str] = []
+    barrier = threading.Barrier(4)
+
+    def open_it() -> None:
+        barrier.wait()
+        try:
+            claims.append(claim_handoff(store, token, SECRET, clock=lambda: T0 + 5))
+        except HandoffRefused as refused:
+            reasons.append(refused.reason)
+
+    threads = [threading.Thread(target=open_it) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert len(claims) == 1 and reasons == ["other_device"] * 3
+
+
+def test_the_store_keeps_neither_the_token_nor_the_phone_secret(store: Store) -> None:
+    _, token = _start(store)
+    claim = claim_handoff(store, token, SECRET, clock=lambda: T0 + 5)
+    with store.begin() as conn:
+        stored = " ".join(str(value) for row in conn.execute(select(store.tables.handoffs))
+                          for value in row)
+    assert token not in stored and token.split(".")[1] not in stored
+    assert claim.device not in stored
