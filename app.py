@@ -13,7 +13,7 @@ from pathlib import Path
 import streamlit as st
 
 from components.observability import configure_logging
-from components.ui import integration, navigation, session
+from components.ui import handoff, integration, navigation, session
 from components.ui.attempt_view import attempt_ended
 from components.ui.backend import app_secrets, resolve_backend
 from components.ui.i18n import t, translate
@@ -57,6 +57,7 @@ HEADINGS = {
     "review": t("review.title"),
     "verifying": t("verifying.title"),
     "results": t("results.title"),
+    "handoff": t("handoff.title"),
 }
 if ended:
     page_frame("ended", t("attempt.expired.title"))
@@ -73,6 +74,7 @@ if page_name != "language":
 demo_label(backend.demo)
 if backend.problem:
     st.error(t("app.config_error", detail=backend.problem))
+handoff.admit(page_name)  # ?handoff= continues a computer's attempt on this phone
 integration.gate(page_name)  # ?link= admits (or refuses) the customer; links-required policy
 
 if ended:

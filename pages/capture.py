@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from components.ui import capture_state, integration, navigation
+from components.ui import capture_state, handoff, integration, navigation
 from components.ui.camera import live_camera, picture_missing
 from components.ui.captured import FACES_NEEDED, STEP_ORDER
 from components.ui.i18n import t
@@ -15,6 +15,7 @@ from components.ui.upload import upload_fallback
 
 st.set_page_config(layout="wide")  # room for the self-view beside the guidance
 navigation.require_consent()
+handoff.note_capturing()  # a phone continuing a computer's attempt: "taking photos" there
 st.title(t("capture.title"), anchor=False)
 
 
@@ -33,7 +34,8 @@ def capture_status(stream: Any) -> None:
     engine = capture_state.engine()
     state = engine.snapshot()
     started = bool(stream.state.playing or stream.state.signalling)  # Start was pressed
-    if picture_missing(started, state.analysed_frames):
+    no_picture = picture_missing(started, state.analysed_frames)
+    if no_picture:
         st.warning(t("capture.no_picture"))
     merged = capture_state.current_set(state)
     integration.observe_capture(merged, str(state.hint))
@@ -60,6 +62,8 @@ def capture_status(stream: Any) -> None:
     if step == "face":
         count = state.face_progress if str(state.step) == "face" else len(merged.faces)
         st.progress(count / FACES_NEEDED, text=t("capture.face_progress", count=count))
+    if state.manual_capture_offered or no_picture:
+        handoff.offer_after_trouble()  # capturing here keeps failing: the phone may do better
     if state.manual_capture_offered:
         with st.container(key="capture_manual_note"):
             st.caption(t("capture.manual_offered"))
@@ -92,6 +96,7 @@ with video, st.container(key="capture_video"):
         st.caption(t("capture.camera_help"))
     first_missing = next(iter(capture_state.current_set().missing()), None)
     stream = live_camera(capture_state.frame_callback(), first_missing)
+    handoff.offer()  # "Use your phone instead"; up front when there is no usable camera
 upload_fallback()  # shown under the camera, handled first so the status below is current
 with status:
     capture_status(stream)

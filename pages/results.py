@@ -9,9 +9,10 @@ import streamlit as st
 from components.ui import capture_state, integration, navigation, session
 from components.ui.backend import resolve_backend
 from components.ui.extracted import MASKED_FIELD, extracted_fields, mask_id_number
+from components.ui.handoff_side import DesktopHandoff
 from components.ui.i18n import CATALOGUES, current_language, t
 from components.ui.receipt import build_receipt, receipt_json
-from components.ui.result_story import Action, ResultStory, result_story
+from components.ui.result_story import Action, ResultStory, phone_result_story, result_story
 from components.ui.service_cards import ServiceCard, service_cards
 from components.vlens import Verdict, VerificationOutcome
 from components.vlens.simulator import forget_demo_transaction
@@ -148,7 +149,24 @@ def _support(outcome: VerificationOutcome, story: ResultStory) -> None:
         st.caption(t("results.receipt_help"))
 
 
+def _phone_result() -> bool:
+    """The computer, once the customer finished on their phone: the verdict and transaction
+    id from the store (nothing personal travels there); False without such a result."""
+    side = attempt.handoff
+    state = side.state() if isinstance(side, DesktopHandoff) else None
+    if state is None or state.verdict is None:
+        return False
+    story = phone_result_story(state.verdict, state.transaction_id, t)
+    _story(story)
+    with st.container(key="phone_result_support"):
+        st.text("\n".join(story.support))
+    _actions(story)
+    return True
+
+
 outcome = attempt.outcome
+if outcome is None and _phone_result():
+    st.stop()
 if outcome is None:
     st.info(t("results.none"))
     if st.button(t("review.go_capture"), key="results_go_capture", type="primary"):

@@ -19,6 +19,7 @@ from components.ui.submission import Submission
 if TYPE_CHECKING:
     from components.capture.processor import CaptureEngine
     from components.capture.webrtc import FrameCallback
+    from components.ui.handoff_side import DesktopHandoff, PhoneHandoff
     from components.ui.integration import Recorder
     from components.vlens import VerificationOutcome
     from components.vlens.config import VlensConfig
@@ -57,6 +58,8 @@ class Attempt:
     outcome: VerificationOutcome | None = None
     sent: CaptureSet | None = None  # the images the outcome is about
     outcome_backend: tuple[str, ...] | None = None  # which service answered it
+    # "Continue on your phone": the computer's hand-off in progress, or this phone's claim.
+    handoff: DesktopHandoff | PhoneHandoff | None = None
     created_at: float = 0.0
     last_seen: float = 0.0
     closed: bool = False
@@ -78,6 +81,8 @@ class Attempt:
             self.submission = Submission(sent, config, language=self.language, demo=demo,
                                          previous=previous, on_done=self._finished,
                                          recorder=recorder)
+            if self.handoff is not None:
+                self.handoff.sending()
             return self.submission.start()
 
     def _finished(self, submission: Submission) -> None:
@@ -86,6 +91,8 @@ class Attempt:
                 self.outcome = submission.outcome
                 self.sent = submission.sent
                 self.outcome_backend = submission.backend_key
+                if self.handoff is not None and submission.outcome is not None:
+                    self.handoff.finished(submission.outcome)
 
     def forget_outcome(self) -> None:
         """Another service (a new demo scenario) knows none of the earlier transactions."""
@@ -102,10 +109,16 @@ class Attempt:
             self.outcome = None
             self.sent = None
             self.outcome_backend = None
+            if self.handoff is not None and not self.handoff.survives_start_over:
+                self.handoff.end()
+                self.handoff = None
 
     def close(self) -> None:
         """Forget everything: captures, results, consent. The registry drops it too."""
         with self._lock:
             self.start_over()
+            if self.handoff is not None:
+                self.handoff.end()
+                self.handoff = None
             self.consent = False
             self.closed = True

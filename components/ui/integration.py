@@ -16,7 +16,7 @@ import os
 import time
 from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Final
+from typing import Any, Final, NoReturn
 from urllib.parse import urlsplit
 
 import streamlit as st
@@ -76,6 +76,14 @@ def context() -> AttemptContext:
     return current
 
 
+def adopt_context(handed_over: AttemptContext) -> None:
+    """This session continues another device's attempt (a phone hand-off): the same attempt
+    id, reference and link, so the result is recorded once, for the business's customer."""
+    st.session_state[CONTEXT] = handed_over
+    st.session_state[NOTED] = set()
+    st.session_state.pop(CONSENT_AT, None)
+
+
 def current_reference() -> str | None:
     return context().reference
 
@@ -97,7 +105,7 @@ def note(*events: FunnelEvent, once: bool = True) -> None:
     noted.update(f"{e.name}:{e.detail}" for e in fresh)
 
 
-def _both_languages(title_key: str, body_key: str, show: Any, icon: str) -> None:
+def stop_in_both_languages(title_key: str, body_key: str, show: Any, icon: str) -> NoReturn:
     """A stop page in English and Arabic: it comes before the customer chose a language."""
     for language in LANGUAGES:
         direction = ' dir="rtl"' if language == "ar" else ""
@@ -109,8 +117,8 @@ def _both_languages(title_key: str, body_key: str, show: Any, icon: str) -> None
 
 
 def _refusal(reason: str) -> None:
-    _both_languages("link.refused.title", f"link.refused.{reason}", st.error,
-                    ":material/link_off:")
+    stop_in_both_languages("link.refused.title", f"link.refused.{reason}", st.error,
+                           ":material/link_off:")
 
 
 def gate(page_name: str) -> None:
@@ -143,8 +151,8 @@ def gate(page_name: str) -> None:
             log.info("verification link opened (reference %s)", claims.reference)
             note(FunnelEvent("link_opened"))
     if rt.config.links_required and context().link_id is None:
-        _both_languages("link.required.title", "link.required.body", st.info,
-                        ":material/link:")
+        stop_in_both_languages("link.required.title", "link.required.body", st.info,
+                               ":material/link:")
     from components.ui.session import consent_given
 
     if consent_given() and CONSENT_AT not in st.session_state:

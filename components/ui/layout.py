@@ -102,11 +102,11 @@ def page_frame(page: str, heading: str, focus_key: str | None = None) -> None:
     focus moves to the page's ``heading`` (an h1's text) or the ``focus_key`` element."""
     st.html(_PAGE_CSS)
     language = current_language()
+    titled = page in FLOW or page in ("verifying", "handoff")
     frame = {
         "lang": language,
         "dir": "rtl" if is_rtl() else "ltr",
-        "title": f"{t(f'nav.{page}')} · {t('app.title')}" if page in FLOW or page == "verifying"
-        else t("app.title"),
+        "title": f"{t(f'nav.{page}')} · {t('app.title')}" if titled else t("app.title"),
         "page": page,
         "heading": heading,
         "focusKey": focus_key,

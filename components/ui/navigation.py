@@ -25,6 +25,7 @@ PAGES: Final[dict[str, tuple[str, str]]] = {
     "review": ("pages/review.py", "check"),
     "verifying": ("pages/verifying.py", "sending"),
     "results": ("pages/results.py", "result"),
+    "handoff": ("pages/handoff.py", "phone"),  # the computer, while the phone takes over
 }
 
 

@@ -104,6 +104,17 @@ def result_story(outcome: VerificationOutcome, cards: list[ServiceCard], t: Tran
     return ResultStory(verdict, title, body, None, None, action, None, support)
 
 
+def phone_result_story(verdict: str | None, transaction_id: str | None,
+                       t: Translate) -> ResultStory:
+    """What the computer says once the customer finished on their phone: the verdict and the
+    transaction id only (the details and any next step are on the phone)."""
+    known = {item.value: item for item in Verdict}
+    shown = known.get(verdict or "", Verdict.INCOMPLETE)
+    support = (t("results.transaction", id=transaction_id),) if transaction_id else ()
+    return ResultStory(shown, t(f"verdict.{shown.value}.title"), t(f"verdict.{shown.value}.body"),
+                       t("handoff.result.on_phone"), None, Action.NONE, None, support)
+
+
 def _support(outcome: VerificationOutcome, t: Translate) -> tuple[str, ...]:
     lines: list[str] = []
     if outcome.transaction_id:

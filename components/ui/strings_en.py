@@ -461,4 +461,92 @@ STRINGS: dict[str, str] = {
         "Your result could not be passed on to {business} automatically. Keep the transaction "
         "id shown above; {business} can confirm the result with it."
     ),
+    # ---- Continue on your phone (hand-off by QR code) ----
+    "nav.handoff": "On your phone",
+    "handoff.title": "Continue on your phone",
+    "handoff.offer.button": "Use your phone instead",
+    "handoff.offer.hint": (
+        "Phone cameras usually take clearer photos of an ID card. Scan a code with your phone "
+        "and continue there."
+    ),
+    "handoff.offer.none": (
+        "We could not find a camera on this computer. Continue on your phone: scan a code "
+        "and take the photos there."
+    ),
+    "handoff.offer.denied": (
+        "This browser may not use the camera. Continue on your phone instead, or allow the "
+        "camera in your browser's settings."
+    ),
+    "handoff.offer.trouble": "Not working here? Your phone's camera may do better.",
+    "handoff.intro": (
+        "Scan this code with your phone's camera and follow the steps there. Keep this page "
+        "open: it updates by itself and shows your result."
+    ),
+    "handoff.qr_alt": "QR code that opens this verification on your phone",
+    "handoff.link_label": "Or open this link on your phone:",
+    "handoff.copy": "Copy link",
+    "handoff.copied": "Link copied.",
+    "handoff.copy_failed": "Could not copy. Select the link above and copy it.",
+    "handoff.rules": (
+        "The link works once, on one phone, and must be opened within {minutes} minutes."
+    ),
+    "handoff.status_heading": "Progress",
+    "handoff.status.waiting": "Waiting for your phone to open the link…",
+    "handoff.status.connected": "Your phone is connected.",
+    "handoff.status.capturing": "Taking photos on your phone…",
+    "handoff.status.verifying": "Verifying…",
+    "handoff.status.done": "Your result is ready.",
+    "handoff.status.expired": "The code expired before it was opened.",
+    "handoff.status.cancelled": "You took the verification back to this computer.",
+    "handoff.status_unknown": "Checking your phone's progress…",
+    "handoff.stage.waiting": "Open the link on your phone",
+    "handoff.stage.connected": "Phone connected",
+    "handoff.stage.capturing": "Taking photos",
+    "handoff.stage.verifying": "Verifying",
+    "handoff.stage.done": "Result",
+    "handoff.stage_done": "{name}: done",
+    "handoff.stage_now": "**{name}: now**",
+    "handoff.stage_next": "{name}: next",
+    "handoff.expired": "Show a new code to continue on your phone, or take the photos here.",
+    "handoff.new_code": "Show a new code",
+    "handoff.cancel": "Take the photos on this computer instead",
+    "handoff.unavailable": (
+        "Continuing on a phone is not available right now. Please take the photos on this "
+        "computer or upload them."
+    ),
+    "handoff.result.on_phone": (
+        "You finished on your phone. It shows the details and anything else you can do."
+    ),
+    "handoff.refused.title": "This phone link cannot be used",
+    "handoff.refused.malformed": (
+        "This link is incomplete or mistyped. Scan the code on your computer again."
+    ),
+    "handoff.refused.tampered": (
+        "This link has been changed, so it cannot be trusted. Scan the code on your computer "
+        "again."
+    ),
+    "handoff.refused.expired": (
+        "This link has expired: it must be opened within 10 minutes. Choose “Show a new "
+        "code” on your computer and scan it."
+    ),
+    "handoff.refused.used": (
+        "This link was already used to finish a verification. Each link works only once."
+    ),
+    "handoff.refused.other_device": (
+        "This link is already open on another phone. It works on one phone only. To use this "
+        "one, choose “Take the photos on this computer instead” on your computer and then "
+        "“Use your phone instead” again."
+    ),
+    "handoff.refused.cancelled": (
+        "This link was cancelled on the computer. To continue on a phone, scan the new code "
+        "shown there."
+    ),
+    "handoff.refused.not_configured": (
+        "Continuing on a phone is not set up on this service. Please use your computer."
+    ),
+    "handoff.taken_back.title": "Continued on the computer",
+    "handoff.taken_back.body": (
+        "The verification was taken back on the computer, so this phone has stopped. Nothing "
+        "taken here was kept. You can close this page."
+    ),
 }

@@ -71,6 +71,11 @@ def launch_plain(playwright: Playwright) -> Browser:
                                 "--use-fake-device-for-media-stream", *QUIET_FLAGS])
 
 
+def launch_without_camera(playwright: Playwright) -> Browser:
+    """Headless Chromium with no camera at all, as on a desktop without a webcam."""
+    return _launch(playwright, list(QUIET_FLAGS))
+
+
 def _launch(playwright: Playwright, args: list[str]) -> Browser:
     executable = require_chromium_executable()
     try:

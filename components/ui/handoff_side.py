@@ -1,0 +1,108 @@
+"""Each device's side of a hand-off, kept in its ``Attempt`` (in memory, never the token in
+logs): the computer's hand-off (its link, its status, cancel) or the phone's claim (status
+reports, the result summary). Store failures are logged by type and never stop the customer.
+No Streamlit here: ``Attempt`` calls ``sending``/``finished`` from its submission.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from sqlalchemy.exc import SQLAlchemyError
+
+from components.integration.handoff import (
+    HandoffState,
+    HandoffStatus,
+    PhoneClaim,
+    StartedHandoff,
+    cancel_handoff,
+    handoff_state,
+    report_progress,
+)
+from components.store import Store
+
+if TYPE_CHECKING:
+    from components.vlens import VerificationOutcome
+
+log = logging.getLogger("vlens.handoff")
+
+
+@dataclass(eq=False)
+class DesktopHandoff:
+    """The computer's hand-off: the link it shows and where to read the phone's progress."""
+
+    store: Store
+    started: StartedHandoff
+    survives_start_over = False  # "Start over" (or taking the photos here) ends it
+
+    def state(self) -> HandoffState | None:
+        """The phone's progress now; None when the store cannot be read this time."""
+        try:
+            return handoff_state(self.store, self.started.handoff_id)
+        except SQLAlchemyError as exc:
+            log.warning("hand-off status not read: %s", type(exc).__name__)
+            return None
+
+    def end(self) -> None:
+        """Take the attempt back: the link stops working and the phone is told."""
+        try:
+            cancel_handoff(self.store, self.started.handoff_id)
+        except SQLAlchemyError as exc:
+            log.warning("hand-off not cancelled: %s", type(exc).__name__)
+
+    def sending(self) -> None:
+        """The computer sends its own photos: nothing to report."""
+
+    def finished(self, outcome: VerificationOutcome) -> None:
+        """The computer's own result: nothing to report."""
+
+
+@dataclass(eq=False)
+class PhoneHandoff:
+    """The phone's claim on a hand-off: it reports its progress and result to the computer."""
+
+    store: Store
+    claim: PhoneClaim
+    cancelled: bool = False  # the computer took the attempt back
+    capturing_noted: bool = False
+    survives_start_over = True  # the phone stays the phone
+
+    def report(self, status: HandoffStatus, outcome: VerificationOutcome | None = None) -> None:
+        try:
+            alive = report_progress(
+                self.store, self.claim, status,
+                verdict=outcome.verdict.value if outcome is not None else None,
+                transaction_id=outcome.transaction_id if outcome is not None else None)
+        except SQLAlchemyError as exc:  # the computer misses one update, the phone goes on
+            log.warning("hand-off progress not reported: %s", type(exc).__name__)
+            return
+        if not alive:
+            self.cancelled = True
+
+    def still_handed_off(self) -> bool:
+        """False once the computer cancelled (checked in the store)."""
+        if not self.cancelled:
+            try:
+                state = handoff_state(self.store, self.claim.handoff_id)
+            except SQLAlchemyError as exc:
+                log.warning("hand-off status not read: %s", type(exc).__name__)
+                return True
+            self.cancelled = state is None or state.status is HandoffStatus.CANCELLED
+        return not self.cancelled
+
+    def capturing(self) -> None:
+        """The capture page opened on the phone (reported once)."""
+        if not self.capturing_noted:
+            self.capturing_noted = True
+            self.report(HandoffStatus.CAPTURING)
+
+    def sending(self) -> None:
+        self.report(HandoffStatus.VERIFYING)
+
+    def finished(self, outcome: VerificationOutcome) -> None:
+        self.report(HandoffStatus.DONE, outcome)
+
+    def end(self) -> None:
+        """The phone's attempt ends; the computer keeps what it was last told."""

@@ -1,0 +1,78 @@
+"""Continue on your phone (the computer): the QR code and link, the phone's progress updating
+by itself, then the result page; or take the attempt back and take the photos here."""
+
+from __future__ import annotations
+
+import html
+
+import streamlit as st
+
+from components.integration.handoff import OPEN_WITHIN_S, HandoffState, HandoffStatus
+from components.ui import handoff, navigation
+from components.ui.handoff_side import DesktopHandoff
+from components.ui.i18n import t
+
+POLL_S = 1.0
+STAGES = (HandoffStatus.WAITING, HandoffStatus.CONNECTED, HandoffStatus.CAPTURING,
+          HandoffStatus.VERIFYING, HandoffStatus.DONE)
+
+attempt = navigation.require_consent()
+if not isinstance(attempt.handoff, DesktopHandoff):  # none (taken back), or this is the phone
+    navigation.go("capture")
+side: DesktopHandoff = attempt.handoff
+first = side.state()
+if first is not None and first.status is HandoffStatus.DONE:
+    navigation.go("results")
+st.title(t("handoff.title"), anchor=False)
+
+
+def _take_back() -> None:
+    attempt.handoff = None
+    side.end()
+    navigation.go("capture")
+
+
+def _progress(state: HandoffState) -> None:
+    """The current stage, announced when it changes, and the stages as a list."""
+    status = state.status
+    st.markdown(f'<div role="status" aria-live="polite" class="handoff-status" '
+                f'style="font-size:1.15rem;font-weight:600;padding:0.25rem 0">'
+                f'{html.escape(t(f"handoff.status.{status.value}"))}</div>',
+                unsafe_allow_html=True)
+    if status in STAGES:
+        now = STAGES.index(status)
+        st.markdown("\n".join(
+            "- " + t("handoff.stage_done" if index < now else
+                     "handoff.stage_now" if index == now else "handoff.stage_next",
+                     name=t(f"handoff.stage.{stage.value}"))
+            for index, stage in enumerate(STAGES)))
+
+
+@st.fragment(run_every=POLL_S)
+def _live_status() -> None:
+    """Reads the phone's progress from the store every second (any replica can serve it)."""
+    state = side.state()
+    if state is None:
+        st.caption(t("handoff.status_unknown"))
+        return
+    if state.status is HandoffStatus.DONE:
+        st.rerun(scope="app")  # the page opens the result
+    if state.status is HandoffStatus.CANCELLED:
+        _take_back()
+    _progress(state)
+    if state.status is HandoffStatus.EXPIRED:
+        st.warning(t("handoff.expired"))
+        if st.button(t("handoff.new_code"), key="handoff_new_code", type="primary"):
+            handoff.start_on_phone()
+
+
+code, status = st.columns([1, 1], gap="large")
+with code, st.container(key="handoff_code"):
+    st.write(t("handoff.intro"))
+    handoff.show_code(side.started.url)
+    st.caption(t("handoff.rules", minutes=round(OPEN_WITHIN_S / 60)))
+with status, st.container(key="handoff_progress"):
+    st.subheader(t("handoff.status_heading"), anchor=False)
+    _live_status()
+    if st.button(t("handoff.cancel"), key="handoff_cancel"):
+        _take_back()
