@@ -3,9 +3,7 @@ in hand, and a retry with ``previous`` that reuses what already succeeded."""
 
 from __future__ import annotations
 
-import contextlib
 import socket
-import threading
 import time
 from collections.abc import Callable
 
@@ -30,6 +28,7 @@ from components.vlens import (
 )
 from components.vlens.simulator import Fault, ForcedError, Scenario, Simulator
 from tests.conftest import Jpegs
+from tests.upstream_server import ScriptedServer
 
 FRONT, BACK, LIVE = "verify/id/front", "verify/id/back", "verify/liveness/multi"
 Start = Callable[..., Simulator]
@@ -311,45 +310,17 @@ def test_bodyless_200_is_a_service_error(start_simulator: Start, client_for: Cli
     assert isinstance(outcome.error, VlensServiceError) and "not JSON" in str(outcome.error)
 
 
-class HangUpServer:
-    """A TCP server that reads each request and closes the connection without answering."""
-
-    def __init__(self) -> None:
-        self._socket = socket.socket()
-        self._socket.bind(("127.0.0.1", 0))
-        self._socket.listen()
-        self.base_url = f"http://127.0.0.1:{self._socket.getsockname()[1]}"
-        self.connections = 0
-        self._thread = threading.Thread(target=self._serve, daemon=True)
-        self._thread.start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                connection, _ = self._socket.accept()
-            except OSError:
-                return
-            self.connections += 1
-            with connection:
-                connection.settimeout(2)
-                with contextlib.suppress(OSError):
-                    connection.recv(65536)
-
-    def close(self) -> None:
-        self._socket.close()
-
-
 def test_connection_dropped_after_sending(simulator: Simulator, client_for: ClientFor,
                                           jpegs: Jpegs) -> None:
-    server = HangUpServer()
+    server = ScriptedServer(lambda connection: None)  # reads each request, closes unanswered
     try:
         client = client_for(simulator, base_url=server.base_url, username=None, password=None,
                             access_token="pre-issued")
         with pytest.raises(VlensNetworkError) as caught:
             client.verify_id_front(jpegs.id_front)
-        assert caught.value.possibly_billed and server.connections == 1  # not resent
+        assert caught.value.possibly_billed and server.requests == 1  # not resent
         with pytest.raises(VlensNetworkError) as listing:
             client.list_user_images("+201001234567")  # a read: safe to resend
-        assert not listing.value.possibly_billed and server.connections == 4
+        assert not listing.value.possibly_billed and server.requests == 4
     finally:
         server.close()

@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from components.store.settings import StoreSettings, database_url_from
 from components.vlens.errors import ConfigError
+from components.vlens.settings_source import https_url, settings_table
 
 SECTION = "integration"
 MIN_SECRET_LENGTH = 16
@@ -48,20 +48,6 @@ class IntegrationConfig:
         return bool(self.webhook_url and self.webhook_secret)
 
 
-def _section(secrets: Mapping[str, Any] | None) -> dict[str, Any]:
-    if not secrets:
-        return {}
-    try:
-        section = secrets.get(SECTION)
-    except Exception:  # Streamlit raises when secrets.toml is malformed
-        raise ConfigError(f"The [{SECTION}] secrets could not be read") from None
-    if section is None:
-        return {}
-    if not isinstance(section, Mapping):
-        raise ConfigError(f"[{SECTION}] in the secrets must be a table of keys")
-    return {str(k): v for k, v in section.items() if v is not None and v != ""}
-
-
 def _flag(value: Any, key: str) -> bool:
     if isinstance(value, bool):
         return value
@@ -81,34 +67,16 @@ def _secret(values: Mapping[str, Any], key: str) -> str | None:
     return value or None
 
 
-def is_loopback(host: str | None) -> bool:
-    return (host or "").lower() in ("localhost", "127.0.0.1", "::1")
-
-
-def check_callback_url(url: str, what: str) -> str:
-    """``url`` when it is https (or http to this machine); ``ConfigError`` otherwise."""
-    parts = urlsplit(url)
-    if parts.scheme == "https" and parts.hostname:
-        return url
-    if parts.scheme == "http" and is_loopback(parts.hostname):
-        return url
-    raise ConfigError(f"{what} must be an https:// URL (http:// only to this machine)")
-
-
 def load_integration_config(secrets: Mapping[str, Any] | None, environ: Mapping[str, str], *,
                             demo: bool) -> IntegrationConfig:
     """The integration settings; demo mode gets open links and a demo link secret unless
     configured otherwise (storage: ``components.store.settings``)."""
-    values = _section(secrets)
-    for env_name, key in ENV_OVERRIDES.items():
-        env_value = environ.get(env_name, "").strip()
-        if env_value:
-            values[key] = env_value
+    values = settings_table(secrets, SECTION, environ, ENV_OVERRIDES)
     link_secret = _secret(values, "link_secret") or (DEMO_LINK_SECRET if demo else None)
     webhook_url = str(values.get("webhook_url") or "").strip() or None
     webhook_secret = _secret(values, "webhook_secret")
     if webhook_url:
-        check_callback_url(webhook_url, "Integration setting webhook_url")
+        https_url(webhook_url, "Integration setting webhook_url")
         if webhook_secret is None:
             raise ConfigError("Integration setting webhook_secret is required with webhook_url")
     links_required = _flag(values.get("links_required", False), "links_required")

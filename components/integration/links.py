@@ -26,8 +26,8 @@ from sqlalchemy import Connection, select
 
 from components.store import Store
 from components.vlens.errors import ConfigError
+from components.vlens.settings_source import https_url
 
-from .config import check_callback_url
 from .signing import TokenError, b64url, b64url_decode, read_token, sign_token
 
 PURPOSE = "link"
@@ -93,7 +93,7 @@ def check_return_url(url: str) -> str:
     if len(url) > MAX_RETURN_URL_CHARS:
         raise ValueError(f"the return URL is longer than {MAX_RETURN_URL_CHARS} characters")
     try:
-        return check_callback_url(url.strip(), "the return URL")
+        return https_url(url, "the return URL")
     except ConfigError as exc:
         raise ValueError(str(exc)) from None
 

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from .errors import ConfigError
+from .settings_source import https_url, settings_table
 
 SECTION = "vlens"
 DEFAULT_TIMEOUT_S = 30.0
@@ -61,11 +60,7 @@ def load_config(
     Returns None when nothing is configured (demo mode). Raises ``ConfigError`` naming the
     missing or invalid keys, never their values.
     """
-    values = _section(secrets)
-    for env_name, key in ENV_OVERRIDES.items():
-        env_value = environ.get(env_name, "").strip()
-        if env_value:
-            values[key] = env_value
+    values = settings_table(secrets, SECTION, environ, ENV_OVERRIDES)
     if not values:
         return None
 
@@ -97,46 +92,7 @@ def load_config(
 
 
 def _base_url(value: str) -> str:
-    """``https://`` anywhere; ``http://`` only to this machine (the simulator, a local proxy).
-
-    Over plain HTTP anyone on the path reads the API key and the customers' pictures, and can
-    answer in Vlens' place."""
-    try:
-        parts = urlsplit(value.rstrip("/"))
-        host = parts.hostname or ""
-    except ValueError:
-        parts, host = urlsplit(""), ""
-    if not host or parts.scheme not in ("https", "http"):
-        raise ConfigError("Vlens setting base_url must be an https:// address")
-    if parts.scheme == "http" and not _loopback(host):
-        raise ConfigError("Vlens setting base_url must use https:// (plain http:// is allowed "
-                          "only to this machine: localhost, 127.0.0.1, ::1)")
-    return value.rstrip("/")
-
-
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def _section(secrets: Mapping[str, Any] | None) -> dict[str, Any]:
-    if not secrets:
-        return {}
-    try:
-        section = secrets.get(SECTION)
-    except Exception:  # Streamlit raises when secrets.toml is malformed
-        raise ConfigError(
-            f"The [{SECTION}] secrets could not be read; check secrets.toml"
-        ) from None
-    if section is None:
-        return {}
-    if not isinstance(section, Mapping):
-        raise ConfigError(f"[{SECTION}] in the secrets must be a table of keys")
-    return {str(k): v for k, v in section.items() if v is not None and v != ""}
+    return https_url(value.rstrip("/"), "Vlens setting base_url").rstrip("/")
 
 
 def _text(values: Mapping[str, Any], key: str) -> str:
