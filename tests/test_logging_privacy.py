@@ -18,7 +18,14 @@ import pytest
 
 from components.observability import StepTimer, configure_logging, log_verification
 from components.vlens.client import VlensClient
-from components.vlens.flow import Verdict, VerificationImages, VerificationOutcome, run_verification
+from components.vlens.flow import (
+    StepEvent,
+    StepPhase,
+    Verdict,
+    VerificationImages,
+    VerificationOutcome,
+    run_verification,
+)
 from components.vlens.models import VerifyStep
 from components.vlens.simulator import Fault, Scenario, Simulator
 from tests import imagery
@@ -124,3 +131,36 @@ def test_failed_run_logs_the_error_code_and_no_secret() -> None:
     assert_clean(run)
     (event,) = [line for line in json_lines(run.logged) if line.get("event") == "verification"]
     assert event["level"] == "WARNING"
+
+
+def test_each_answered_call_is_logged_when_it_ends_even_if_the_run_is_then_interrupted() -> None:
+    """A Ctrl-C or a stopping process after the front was answered (and billed) still leaves
+    its request id and transaction id in the log: the per-call line does not wait for the end."""
+    out = io.StringIO()
+    configure_logging(None, {"LOG_FORMAT": "json", "LOG_LEVEL": "INFO"}, stream=out)
+
+    def interrupt_when_the_back_starts(event: StepEvent) -> None:
+        if event.step is VerifyStep.ID_BACK and event.phase is StepPhase.STARTED:
+            raise KeyboardInterrupt
+
+    with Simulator(Scenario()) as simulator, VlensClient(simulator.demo_config()) as client:
+        with pytest.raises(KeyboardInterrupt):
+            run_verification(client, images(), get_extracted_data=True,
+                             on_step=StepTimer(then=interrupt_when_the_back_starts))
+        billed = [request for request in simulator.state.requests if "verify" in request.path]
+    calls = [line for line in json_lines(out.getvalue()) if line.get("event") == "vlens_call"]
+    assert len(billed) == 1 and len(calls) == 1
+    (front,) = calls
+    assert front["step"] == "id_front" and front["outcome"] == "succeeded" and front["answered"]
+    assert front["request_id"] and front["transaction_id"]
+    assert front["http_status"] == 200 and front["latency_ms"] > 0
+    assert not any(line.get("event") == "verification" for line in json_lines(out.getvalue()))
+    assert DEMO_NAME not in out.getvalue() and DEMO_ID_NUMBER not in out.getvalue()
+
+
+def test_a_possibly_billed_call_without_an_answer_is_logged_as_such() -> None:
+    run = full_run(faults=(Fault(path="verify/id/front", status=504),))
+    (front,) = [line for line in json_lines(run.logged) if line.get("event") == "vlens_call"]
+    assert front["step"] == "id_front" and front["outcome"] == "failed"
+    assert front["possibly_billed"] is True
+    assert_clean(run)

@@ -20,18 +20,24 @@ from .logsetup import EVENT_ATTR
 
 VERIFICATION_LOGGER = "vlens.verification"
 EVENT_NAME = "verification"
+CALL_EVENT_NAME = "vlens_call"
 
 
 class StepTimer:
-    """An ``on_step`` callback for ``run_verification`` that measures each step's latency.
+    """An ``on_step`` callback for ``run_verification`` that measures each step's latency and
+    logs every call Vlens answered (or may have billed) the moment it ends.
 
+    The per-call line is what remains when the run never finishes (the process stops, a
+    Ctrl-C in the CLI): the whole-verification line comes only at the end.
     ``StepTimer(then=ui_callback)`` also forwards every event, so the UI keeps its own callback.
     """
 
     def __init__(self, then: Callable[[StepEvent], None] | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+                 clock: Callable[[], float] = time.monotonic,
+                 logger: logging.Logger | None = None) -> None:
         self._then = then
         self._clock = clock
+        self._logger = logger or logging.getLogger(VERIFICATION_LOGGER)
         self._started: dict[str, float] = {}
         self.latencies_ms: dict[str, float] = {}
 
@@ -41,8 +47,35 @@ class StepTimer:
             self._started[step] = self._clock()
         elif event.phase in (StepPhase.SUCCEEDED, StepPhase.FAILED) and step in self._started:
             self.latencies_ms[step] = round(1000 * (self._clock() - self._started.pop(step)), 1)
+        call = call_event(event, self.latencies_ms.get(step))
+        if call is not None:
+            self._logger.info("vlens call %s answered", step, extra={EVENT_ATTR: call})
         if self._then is not None:
             self._then(event)
+
+
+def call_event(event: StepEvent, latency_ms: float | None = None) -> dict[str, Any] | None:
+    """The allow-listed fields of one ended Vlens call that was answered or may have been
+    billed; None for other events (started, reused, surely never reached Vlens)."""
+    if event.phase not in (StepPhase.SUCCEEDED, StepPhase.FAILED):
+        return None
+    result, error = event.result, event.error
+    possibly_billed = bool(getattr(error, "possibly_billed", False))
+    if result is None and not possibly_billed:
+        return None
+    return {
+        "event": CALL_EVENT_NAME,
+        "step": event.step.value,
+        "outcome": event.phase.value,
+        "request_id": result.request_id if result is not None else None,
+        "transaction_id": result.transaction_id if result is not None else None,
+        "http_status": result.http_status if result is not None else None,
+        "error_code": result.error_code if result is not None else None,
+        "exception": type(error).__name__ if error is not None else None,
+        "answered": result is not None,
+        "possibly_billed": possibly_billed,
+        "latency_ms": latency_ms,
+    }
 
 
 def _validation_codes(result: StepResult) -> list[str]:
