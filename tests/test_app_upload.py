@@ -3,6 +3,9 @@ from a short selfie video sampled by the same capture engine, then verification 
 
 from __future__ import annotations
 
+from unittest.mock import patch
+
+from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
 from streamlit.testing.v1 import AppTest
 
 from tests.app_harness import fake_camera, page_text, send, simulator, start_app
@@ -80,3 +83,29 @@ def test_an_unreadable_video_is_refused_with_what_to_do() -> None:
         upload(at, "upload_face", "selfie.mp4", b"\x00" * 2048, "video/mp4")
         assert at.error[0].value == ("This video could not be read. Please upload an MP4, MOV or "
                                      "WebM video.")
+
+
+def test_each_uploaded_file_is_released_from_memory_once_processed_and_its_outcome_stays() -> None:
+    """Streamlit keeps uploads until the session ends unless told; the app drops each file
+    (added or refused) from the real in-memory file store right after processing it."""
+    released: list[tuple[str, int]] = []
+    real_remove = MemoryUploadedFileManager.remove_file
+
+    def remove_and_record(self: MemoryUploadedFileManager, session_id: str,
+                          file_id: str) -> None:
+        before = self._file_count
+        real_remove(self, session_id, file_id)
+        released.append((file_id, before - self._file_count))
+
+    with simulator(), fake_camera(), patch.object(MemoryUploadedFileManager, "remove_file",
+                                                  remove_and_record):
+        at = start_app()
+        upload(at, "upload_id_front", "front.jpg", b"this is not a picture", "image/jpeg")
+        refused_id = at.file_uploader(key="upload_id_front").value.file_id
+        assert released == [(refused_id, 1)]
+        upload(at, "upload_id_front", "front.jpg",
+               jpeg(card_in_frame(id_card_front(), 1600, 1200, fill=0.7)), "image/jpeg")
+        assert [count for _, count in released] == [1, 1] and released[1][0] != refused_id
+        at.run()  # a later run still shows the outcome and keeps the photo
+        assert "ID front added." in page_text(at)
+        assert at.header[0].value == "Step 2 of 3: back of your ID"

@@ -9,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from components.capture.card import find_card
 from components.capture.compress import (
@@ -49,22 +51,37 @@ def _show(kind: str, text: str) -> None:
 
 
 def _already_done(key: str, uploaded: Any) -> bool:
+    """True (and the outcome shown again) when there is no new file to process: none chosen, or
+    the one already processed (released files read back as none on later runs)."""
     note = _notes().get(key)
-    if note is not None and note[0] == uploaded.file_id:
+    if note is not None and (uploaded is None or note[0] == uploaded.file_id):
         _show(*note[1].split("|", 1))
         return True
-    return False
+    return uploaded is None
 
 
 def _remember(key: str, uploaded: Any, kind: str, text: str) -> None:
+    """Record and show the outcome for this file, then release its bytes."""
     _notes()[key] = (uploaded.file_id, f"{kind}|{text}")
     _show(kind, text)
+    release_upload(uploaded.file_id)
+
+
+def release_upload(file_id: str) -> None:
+    """Drop an uploaded file from Streamlit's in-memory file store once it has been processed.
+
+    Streamlit keeps every uploaded file until the session ends (a selfie video can be 50 MB);
+    what is needed from it (the encoded photo, the sampled frames) is kept elsewhere.
+    """
+    ctx = get_script_run_ctx()
+    if ctx is not None and isinstance(ctx.uploaded_file_mgr, MemoryUploadedFileManager):
+        ctx.uploaded_file_mgr.remove_file(session_id=ctx.session_id, file_id=file_id)
 
 
 def _card_upload(step: str, label: str) -> None:
     key = f"upload_{step}"
     uploaded = st.file_uploader(label, type=CARD_TYPES, key=key)
-    if uploaded is None or _already_done(key, uploaded):
+    if _already_done(key, uploaded):
         return
     try:
         bgr = decode_upload(uploaded.getvalue())
@@ -89,7 +106,7 @@ def _card_upload(step: str, label: str) -> None:
 def _face_upload() -> None:
     key = "upload_face"
     uploaded = st.file_uploader(t("upload.face_label"), type=VIDEO_TYPES, key=key)
-    if uploaded is None or _already_done(key, uploaded):
+    if _already_done(key, uploaded):
         return
     with st.spinner(t("upload.video_working")):
         try:
