@@ -51,13 +51,19 @@ def _show(kind: str, text: str) -> None:
 
 
 def _already_done(key: str, uploaded: Any) -> bool:
-    """True (and the outcome shown again) when there is no new file to process: none chosen, or
-    the one already processed (released files read back as none on later runs)."""
+    """True (and its outcome shown again) when this file was processed before."""
     note = _notes().get(key)
-    if note is not None and (uploaded is None or note[0] == uploaded.file_id):
+    if note is not None and note[0] == uploaded.file_id:
         _show(*note[1].split("|", 1))
         return True
-    return uploaded is None
+    return False
+
+
+def _show_last_outcome(key: str) -> None:
+    """A released file reads back as no file on later runs: its outcome stays in view."""
+    note = _notes().get(key)
+    if note is not None:
+        _show(*note[1].split("|", 1))
 
 
 def _remember(key: str, uploaded: Any, kind: str, text: str) -> None:
@@ -81,6 +87,9 @@ def release_upload(file_id: str) -> None:
 def _card_upload(step: str, label: str) -> None:
     key = f"upload_{step}"
     uploaded = st.file_uploader(label, type=CARD_TYPES, key=key)
+    if uploaded is None:
+        _show_last_outcome(key)
+        return
     if _already_done(key, uploaded):
         return
     try:
@@ -106,6 +115,9 @@ def _card_upload(step: str, label: str) -> None:
 def _face_upload() -> None:
     key = "upload_face"
     uploaded = st.file_uploader(t("upload.face_label"), type=VIDEO_TYPES, key=key)
+    if uploaded is None:
+        _show_last_outcome(key)
+        return
     if _already_done(key, uploaded):
         return
     with st.spinner(t("upload.video_working")):
