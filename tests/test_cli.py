@@ -87,6 +87,15 @@ def test_no_configuration_means_demo_said_on_stderr(pictures: dict[str, Path]) -
     assert "Liveness" in done.stdout and "liveness: passed" in done.stdout
 
 
+def test_the_summary_is_in_arabic_with_language_ar(pictures: dict[str, Path]) -> None:
+    done = run_cli(*files_args(pictures, face2="wall"), "--demo", "--language", "ar")
+    assert done.returncode == 1, done.stderr
+    assert "النتيجة: لم يتم التحقق" in done.stdout
+    assert "وجه البطاقة" in done.stdout and "خطأ 4207" in done.stdout
+    assert "الخطوة التالية:" in done.stdout
+    assert not any(word in done.stdout for word in ("Result", "Next", "request", "ID front"))
+
+
 def test_no_face_is_completed_but_not_verified(pictures: dict[str, Path]) -> None:
     done = run_cli(*files_args(pictures, face2="wall"), "--demo")
     assert done.returncode == 1, done.stderr
