@@ -54,7 +54,8 @@ def capture_status(stream: Any) -> None:
     step = missing[0]
     st.header(t("capture.step_heading", index=STEP_ORDER.index(step) + 1,
                 total=len(STEP_ORDER), name=t(f"step.{step}.name")), anchor=False)
-    st.write(t(f"step.{step}.instructions"))
+    with st.container(key="capture_instructions"):
+        st.write(t(f"step.{step}.instructions"))
     with st.container(key="capture_hint_heading"):
         st.caption(t("capture.hint_heading"))
     # "Starting the camera…" only once the customer pressed Start.
@@ -81,13 +82,17 @@ def capture_status(stream: Any) -> None:
         ))
 
 
-# Phones (narrow screens): the guidance above the video, both in the first screen; the longer
-# help text stays in the upload section's reach below.
+# Phones (narrow screens): step, live hint, manual button and the whole video in the first
+# screen. The step's longer instructions, the camera help and the checklist are left out there:
+# the live hint says what to do now, and the upload section below keeps the longer help.
 st.html("""<style>
 @media (max-width: 640px) {
   [data-testid="stHorizontalBlock"]:has(.st-key-capture_video) { flex-direction: column-reverse; }
   .st-key-capture_help, .st-key-capture_hint_heading, .st-key-capture_checklist,
-  .st-key-capture_manual_note { display: none; }
+  .st-key-capture_manual_note, .st-key-capture_instructions { display: none; }
+  [data-testid="stMainBlockContainer"] h1 { font-size: 1.35rem; }
+  [data-testid="stMainBlockContainer"] h2 { font-size: 1.2rem; }
+  .demo-label { font-size: 0.8rem; padding: 0.3rem 0.5rem; }
 }
 </style>""")
 video, status = st.columns([3, 2], gap="medium")
