@@ -26,7 +26,6 @@ from components.ui.layout import (
 )
 from components.upload_memory import keep_uploads_in_memory
 
-st.set_page_config(page_title=t("app.title"), page_icon="🪪", layout="centered")
 configure_logging(app_secrets(), os.environ)  # idempotent: one handler however often it runs
 keep_uploads_in_memory(st.get_option("server.maxUploadSize"))  # no upload spooled to disk
 
@@ -43,11 +42,14 @@ if OPERATOR_PAGE.exists():
 # ---------------------------------------------------------------------------------------------
 
 current = st.navigation(pages, position="hidden")
+page_name = next((name for name, page in CUSTOMER_PAGES.items()
+                  if page.url_path == current.url_path), "operator")
+# One width for every page, set once per run (components/ui/layout.py caps it): the capture
+# page has room for the self-view beside the guidance, and nothing jumps between pages.
+st.set_page_config(page_title=t("app.title"), page_icon="🪪", layout="wide")
 backend = resolve_backend()
 
 apply_direction()
-page_name = next((name for name, page in CUSTOMER_PAGES.items()
-                  if page.url_path == current.url_path), "operator")
 ended = page_name != "operator" and session.token_state() == "unknown"
 # Each page's h1, where focus goes on a page change (results: the verdict itself).
 HEADINGS = {

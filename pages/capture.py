@@ -13,7 +13,6 @@ from components.ui.captured import FACES_NEEDED, STEP_ORDER
 from components.ui.i18n import t
 from components.ui.upload import upload_fallback
 
-st.set_page_config(layout="wide")  # room for the self-view beside the guidance
 navigation.require_consent()
 handoff.note_capturing()  # a phone continuing a computer's attempt: "taking photos" there
 st.title(t("capture.title"), anchor=False)

@@ -18,6 +18,14 @@ from tests import imagery
 FAST_RETRY = RetryPolicy(attempts=3, base_delay_s=0.01, max_delay_s=0.05)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Under pytest-xdist (``--dist loadgroup``), the browser tests share one worker: one
+    Chromium and one app server at a time, while the other workers run everything else."""
+    for item in items:
+        if item.get_closest_marker("browser") is not None:
+            item.add_marker(pytest.mark.xdist_group("browser"))
+
+
 @dataclass(frozen=True)
 class Jpegs:
     id_front: bytes

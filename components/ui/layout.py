@@ -40,10 +40,12 @@ def apply_direction() -> None:
         st.html(_RTL_CSS)
 
 
-# Every page: text contrast of at least 4.5:1 (Streamlit's captions are #828180 on white,
+# Every page: one content width (56rem, the capture page's video beside its guidance), text
+# contrast of at least 4.5:1 (Streamlit's captions are #828180 on white,
 # 3.88:1), the demo label as a plain note (not an alert), smaller section headings.
 _PAGE_CSS: Final = """
 <style>
+[data-testid="stMainBlockContainer"] { max-width: 56rem; }
 [data-testid="stCaptionContainer"] { opacity: 1 !important; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] * { color: #575654; }
 [data-testid="stWidgetLabel"] p { color: inherit; }
