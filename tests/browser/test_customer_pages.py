@@ -23,6 +23,7 @@ from tests.browser.journey import (
     keyed,
     open_app,
     say,
+    text,
     upload_everything,
     wait_for_heading,
     write_upload_files,
@@ -191,7 +192,7 @@ def test_the_phone_capture_screen_shows_video_step_hint_and_manual_button_at_onc
         context.close()
 
 
-def tab_to(page: Page, selector: str, max_tabs: int = 40) -> None:
+def tab_to(page: Page, selector: str, max_tabs: int = 60) -> None:
     """Press Tab until the focused element is inside ``selector`` (keyboard only)."""
     seen = []
     for _ in range(max_tabs):
@@ -206,8 +207,11 @@ def tab_to(page: Page, selector: str, max_tabs: int = 40) -> None:
 
 
 def test_the_flow_can_be_followed_with_the_keyboard_alone(
-    plain_browser: Browser, server: StreamlitServer, shots: StepShots,
+    plain_browser: Browser, server: StreamlitServer, upload_files: dict[str, Path],
+    shots: StepShots,
 ) -> None:
+    """Language, consent, the language switch, the upload section's file choosers, Send and the
+    results: Tab, Enter and Space only (no camera: this customer uploads)."""
     context = plain_browser.new_context(viewport=DESKTOP)
     try:
         page = shots.watch(context.new_page())
@@ -228,5 +232,23 @@ def test_the_flow_can_be_followed_with_the_keyboard_alone(
         wait_for_heading(page, say("ar", "capture.title"))
         expect(page).to_have_title(f"{say('ar', 'nav.capture')} · {say('ar', 'app.title')}")
         assert document_frame(page)["lang"] == "ar" and document_frame(page)["dir"] == "rtl"
+
+        upload_section = page.locator('[data-testid="stExpander"] summary')
+        expect(upload_section).to_be_visible(timeout=PAGE_LOAD_MS)  # the page has loaded
+        tab_to(page, '[data-testid="stExpander"] summary')
+        page.keyboard.press("Enter")
+        for step in ("id_front", "id_back", "face"):
+            with page.expect_file_chooser() as chooser:
+                tab_to(page, f".st-key-upload_{step} button")
+                page.keyboard.press("Enter")
+            chooser.value.set_files(upload_files[step])
+            if step != "face":
+                added = say("ar", "upload.added", name=say("ar", f"step.{step}.label"))
+                expect(text(page, added).first).to_be_attached(timeout=2 * PAGE_LOAD_MS)
+        wait_for_heading(page, say("ar", "review.title"), timeout_ms=60_000)
+        tab_to(page, ".st-key-submit")
+        page.keyboard.press("Enter")
+        wait_for_heading(page, say("ar", "results.title"), timeout_ms=60_000)
+        expect(keyed(page, "verdict")).to_contain_text(say("ar", "verdict.verified.title"))
     finally:
         context.close()
