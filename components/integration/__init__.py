@@ -1,21 +1,6 @@
 """Handing the result back to the business: verification links, result records, a durable
-webhook outbox and privacy-safe funnel events. No Streamlit imports."""
+webhook outbox and privacy-safe funnel events. No Streamlit imports.
 
-from .config import IntegrationConfig, load_integration_config
-from .links import LinkClaims, LinkRefused, MintedLink, mint_link, open_link, record_minted
-from .results import AttemptContext, RecordedResult, record_result, result_record
-
-__all__ = [
-    "AttemptContext",
-    "IntegrationConfig",
-    "LinkClaims",
-    "LinkRefused",
-    "MintedLink",
-    "RecordedResult",
-    "load_integration_config",
-    "mint_link",
-    "open_link",
-    "record_minted",
-    "record_result",
-    "result_record",
-]
+Import from the submodules (``links``, ``results``, ``outbox``, ...): this package imports nothing
+itself, so the CLI's ``link`` command (``link_command``) loads without the database driver.
+"""

@@ -22,10 +22,10 @@ from urllib.parse import urlsplit
 import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
-from components.integration import AttemptContext, LinkRefused, open_link
 from components.integration.config import IntegrationConfig, load_integration_config
 from components.integration.funnel import FunnelEvent, record_events
-from components.integration.results import record_result, result_record
+from components.integration.links import LinkRefused, open_link
+from components.integration.results import AttemptContext, record_result, result_record
 from components.integration.return_token import return_url_with_result
 from components.integration.runtime import Runtime, get_runtime
 from components.ui.backend import app_secrets, resolve_backend
