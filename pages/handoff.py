@@ -23,6 +23,9 @@ side: DesktopHandoff = attempt.handoff
 first = side.state()
 if first is not None and first.status is HandoffStatus.DONE:
     navigation.go("results")
+if side.language != attempt.language and (first is None or first.status in (
+        HandoffStatus.WAITING, HandoffStatus.EXPIRED)):
+    handoff.start_on_phone()  # the language was switched before the phone came: a new code
 st.title(t("handoff.title"), anchor=False)
 
 

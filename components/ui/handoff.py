@@ -138,7 +138,7 @@ def start_on_phone() -> NoReturn:
         log.warning("hand-off not started: %s", type(exc).__name__)
         st.error(t("handoff.unavailable"))
         st.stop()
-    attempt.handoff = DesktopHandoff(rt.store, started)
+    attempt.handoff = DesktopHandoff(rt.store, started, attempt.language)
     navigation.go("handoff")
 
 

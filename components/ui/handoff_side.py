@@ -35,6 +35,7 @@ class DesktopHandoff:
 
     store: Store
     started: StartedHandoff
+    language: str  # the phone opens in this language
     survives_start_over = False  # "Start over" (or taking the photos here) ends it
 
     def state(self) -> HandoffState | None:

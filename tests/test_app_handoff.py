@@ -1,0 +1,52 @@
+"""Continue on your phone, in AppTest (two sessions in one process, the in-memory store): the
+offer once capturing keeps failing, and a phone told when the computer takes the attempt back."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+from streamlit.testing.v1 import AppTest
+
+from components.integration.handoff import QUERY_PARAMETER
+from components.ui.handoff_side import DesktopHandoff, PhoneHandoff
+from components.ui.strings_en import STRINGS
+from tests.app_harness import APP, attempt_of, demo_mode, fake_camera, page_text, start_app
+from tests.clips import FPS
+from tests.imagery import background
+
+
+def test_the_phone_is_offered_once_capturing_here_keeps_failing() -> None:
+    with demo_mode(), fake_camera() as camera:
+        at = start_app()
+        assert "handoff_offer_trouble_start" not in [button.key for button in at.button]
+        # 20 s of stream time with no card in sight: the manual capture and the phone offered.
+        camera.feed((background(640, 480, seed=i) for i in range(40)), every=FPS // 2)
+        at.run()
+        assert STRINGS["handoff.offer.trouble"] in page_text(at)
+        at.button(key="handoff_offer_trouble_start").click().run()
+        assert at.title[0].value == STRINGS["handoff.title"]
+        assert isinstance(attempt_of(at).handoff, DesktopHandoff)
+
+
+def test_a_phone_is_told_when_the_computer_takes_the_attempt_back() -> None:
+    with demo_mode(), fake_camera():
+        desktop = start_app()
+        desktop.button(key="handoff_offer_start").click().run()
+        assert desktop.title[0].value == STRINGS["handoff.title"]
+        side = attempt_of(desktop).handoff
+        assert isinstance(side, DesktopHandoff)
+        token = parse_qs(urlsplit(side.started.url).query)[QUERY_PARAMETER][0]
+
+        phone = AppTest.from_file(APP, default_timeout=60)
+        phone.query_params[QUERY_PARAMETER] = token
+        phone.run()
+        assert phone.title[0].value == STRINGS["consent.title"]
+        assert isinstance(attempt_of(phone).handoff, PhoneHandoff)
+        assert QUERY_PARAMETER not in phone.query_params
+
+        desktop.button(key="handoff_cancel").click().run()
+        assert desktop.title[0].value == STRINGS["capture.title"]
+        assert attempt_of(desktop).handoff is None
+        phone.run()
+        assert phone.title[0].value == STRINGS["handoff.taken_back.title"]
+        assert STRINGS["handoff.taken_back.body"] in page_text(phone)
