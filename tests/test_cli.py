@@ -196,6 +196,15 @@ def flow_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_flow_clip(tmp_path_factory.mktemp("clips") / "flow.y4m", seconds_per_step=2.0)
 
 
+@pytest.fixture(scope="module")
+def crowded_clip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Both card sides, then two faces side by side (1.5 s each): no face step can be taken."""
+    from tests.clips import write_flow_clip
+
+    return write_flow_clip(tmp_path_factory.mktemp("clips") / "two.y4m", seconds_per_step=1.5,
+                           two_faces=True)
+
+
 def test_video_dry_run_lists_captures_with_face_times(flow_clip: Path) -> None:
     done = run_cli("video", str(flow_clip), "--dry-run", "--json")
     assert done.returncode == 0, done.stderr
@@ -216,12 +225,9 @@ def test_video_verifies_in_demo(flow_clip: Path) -> None:
     assert [row["role"] for row in result["images"]][2:] == ["face_1", "face_2", "face_3"]
 
 
-def test_video_without_usable_faces_or_video_exits_2(tmp_path: Path,
+def test_video_without_usable_faces_or_video_exits_2(tmp_path: Path, crowded_clip: Path,
                                                      pictures: dict[str, Path]) -> None:
-    from tests.clips import write_flow_clip
-
-    crowded = write_flow_clip(tmp_path / "two.y4m", seconds_per_step=1.5, two_faces=True)
-    done = run_cli("video", str(crowded), "--demo")
+    done = run_cli("video", str(crowded_clip), "--demo")
     assert done.returncode == 2 and "face_1" in done.stderr
     assert "show one face, alone" in done.stderr
     assert "id_front" not in done.stderr  # the cards were captured; only the faces were not
@@ -254,11 +260,8 @@ def test_json_into_a_closed_pipe_ends_without_a_traceback(pictures: dict[str, Pa
     assert process.returncode == 0  # the verification's own exit code: verified
 
 
-def test_video_dry_run_exits_1_naming_the_steps_it_did_not_capture(tmp_path: Path) -> None:
-    from tests.clips import write_flow_clip
-
-    crowded = write_flow_clip(tmp_path / "two.y4m", seconds_per_step=1.5, two_faces=True)
-    done = run_cli("video", str(crowded), "--dry-run", "--json")
+def test_video_dry_run_exits_1_naming_the_steps_it_did_not_capture(crowded_clip: Path) -> None:
+    done = run_cli("video", str(crowded_clip), "--dry-run", "--json")
     assert done.returncode == 1 and "not captured: face" in done.stderr
     assert json.loads(done.stdout)["not_captured"] == ["face"]
 
