@@ -8,7 +8,7 @@ import html
 import streamlit as st
 
 from components.integration.handoff import OPEN_WITHIN_S, HandoffState, HandoffStatus
-from components.ui import handoff, navigation
+from components.ui import handoff, navigation, session
 from components.ui.handoff_side import DesktopHandoff
 from components.ui.i18n import t
 
@@ -54,6 +54,7 @@ def _progress(state: HandoffState) -> None:
 @st.fragment(run_every=POLL_S)
 def _live_status() -> None:
     """Reads the phone's progress from the store every second (any replica can serve it)."""
+    session.current()  # a visit: the computer's attempt is not dropped as idle meanwhile
     state = side.state()
     if state is None:
         st.caption(t("handoff.status_unknown"))
