@@ -28,6 +28,7 @@ SIZES = ((1280, 720), (640, 480))
 PHOTO_NAMES = ("coffee", "chelsea", "rocket", "immunohistochemistry", "astronaut", "cat",
                "motorcycle", "hubble_deep_field", "camera", "coins")
 PROCEDURAL = ("shelves", "sofa", "desk", "wall")
+PEOPLE = ("astronaut", "camera")  # photographs with a person in them
 NEGATIVE_KINDS = ("empty", "hand", "screen", "paper", "person")
 SKIN_TONES = ((60, 90, 140), (80, 120, 180), (110, 150, 205), (140, 175, 225), (45, 65, 100))
 
@@ -244,7 +245,7 @@ def _person(frame: np.ndarray, rng: np.random.Generator) -> None:
     frame[y0:y1, x0:x1] = face[y0 - y:y1 - y, x0 - x:x1 - x]
 
 
-def _finish(frame: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, dict[str, str]]:
+def finish(frame: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, dict[str, str]]:
     """Light, blur, sensor noise and JPEG, as a webcam delivers them."""
     light = float(rng.uniform(0.65, 1.25))
     blur = float(rng.uniform(0.0, 1.0))
@@ -262,9 +263,13 @@ def _finish(frame: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, di
                      "jpeg": "q70-82" if quality < 83 else "q83-95"}
 
 
-def _background(rng: np.random.Generator, width: int, height: int) -> tuple[np.ndarray, str]:
+def background_scene(rng: np.random.Generator, width: int, height: int, *,
+                     people: bool = True) -> tuple[np.ndarray, str]:
+    """A place: a photograph (60 %) or procedural clutter, and its name. ``people`` False
+    leaves out the photographs with a person in them (the astronaut, the cameraman)."""
     if rng.random() < 0.6:
-        name = PHOTO_NAMES[int(rng.integers(0, len(PHOTO_NAMES)))]
+        names = PHOTO_NAMES if people else tuple(n for n in PHOTO_NAMES if n not in PEOPLE)
+        name = names[int(rng.integers(0, len(names)))]
         return _photo_background(rng, width, height, name), f"photo:{name}"
     kind = PROCEDURAL[int(rng.integers(0, len(PROCEDURAL)))]
     return _procedural_background(rng, width, height, kind), f"clutter:{kind}"
@@ -273,7 +278,7 @@ def _background(rng: np.random.Generator, width: int, height: int) -> tuple[np.n
 def card_scene(rng: np.random.Generator) -> Scene:
     """An ID card held up in front of an ordinary place."""
     width, height = SIZES[int(rng.integers(0, len(SIZES)))]
-    frame, where = _background(rng, width, height)
+    frame, where = background_scene(rng, width, height)
     side = "front" if rng.random() < 0.5 else "back"
     card = id_card_front() if side == "front" else id_card_back()
     share = float(rng.uniform(0.45, 0.80))
@@ -288,12 +293,12 @@ def card_scene(rng: np.random.Generator) -> Scene:
     thumb = "none"
     if rng.random() < 0.5:
         thumb = _thumb(frame, rng, corners)
-    image, finish = _finish(frame, rng)
+    image, finished = finish(frame, rng)
     conditions = {
         "size": f"{width}x{height}", "background": where.split(":")[0], "place": where,
         "side": side, "thumb": "thumb" if thumb != "none" else "no thumb",
         "width": "45-57%" if share < 0.57 else "57-68%" if share < 0.68 else "68-80%",
-        "tilt": "<5deg" if abs(angle) < 5 else "5-10deg", **finish,
+        "tilt": "<5deg" if abs(angle) < 5 else "5-10deg", **finished,
     }
     return Scene(image, corners, side, conditions)
 
@@ -307,12 +312,12 @@ NEGATIVES: dict[str, Callable[[np.ndarray, np.random.Generator], None]] = {
 def empty_scene(rng: np.random.Generator) -> Scene:
     """The same kind of place with no card: a hand, a screen, a page, a person, or nothing."""
     width, height = SIZES[int(rng.integers(0, len(SIZES)))]
-    frame, where = _background(rng, width, height)
+    frame, where = background_scene(rng, width, height)
     kind = NEGATIVE_KINDS[int(rng.integers(0, len(NEGATIVE_KINDS)))]
     NEGATIVES[kind](frame, rng)
-    image, finish = _finish(frame, rng)
+    image, finished = finish(frame, rng)
     conditions = {"size": f"{width}x{height}", "background": where.split(":")[0], "place": where,
-                  "negative": kind, **finish}
+                  "negative": kind, **finished}
     return Scene(image, None, None, conditions)
 
 

@@ -15,8 +15,9 @@ class CaptureConfig:
     """Every tunable of the engine. Sizes are shares of the frame; times are stream seconds."""
 
     # --- Face: size band with hysteresis -------------------------------------------------
-    # Haar box height over the frame's short side. Peers use 0.35-0.62; a desktop webcam at
-    # arm's length gives ~0.3, so we enter at 0.30. An ID photo held up to the camera shows a
+    # Face box height (faces.py: the box the thresholds were measured with) over the frame's
+    # short side. Peers use 0.35-0.62; a desktop webcam at arm's length gives ~0.3, so we
+    # enter at 0.30. An ID photo held up to the camera shows a
     # face of ~0.05-0.12, far below. Once inside, the band widens (stay_*), so a face on the
     # edge does not flicker between "ok" and "move closer".
     face_min_enter: float = 0.30
@@ -26,7 +27,7 @@ class CaptureConfig:
     # Below this size a face inside a card-shaped outline is reported as a photo held up.
     face_photo_max: float = 0.22
     # A second face counts when it is at least this share of the largest face's side; smaller
-    # detections are background clutter or Haar false positives.
+    # detections are background clutter or detector false positives.
     second_face_min_ratio: float = 0.35
     # --- Face: position, light, sharpness ------------------------------------------------
     # Guide oval centre (share of width, height) and allowed offset of the face centre.

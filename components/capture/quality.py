@@ -67,7 +67,7 @@ def check_face(
     if tracked is not None:
         face = tracked
     else:
-        faces = detect_faces(bgr, work_width=320, min_face_frac=0.08, scale_factor=1.15)
+        faces = detect_faces(bgr, min_face_frac=0.08)
         if not faces:
             return FaceCheck(Hint.NO_FACE)
         face = faces[0]
