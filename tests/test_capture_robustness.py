@@ -13,9 +13,10 @@ from components.capture.sides import card_side
 from tests.scenes import Scene, scene_set
 
 CARDS, EMPTIES, SEED = 30, 10, 8
-# Measured on the benchmark's 300 + 100 scenes: 90 % found, 3 % false cards (a page of print
-# or a screen); the targets (95 %, none) are not met yet, so this guards what is reached.
-MIN_FOUND, MAX_INVENTED = 0.8, 1  # this set: 25 of 30 found, 0 of 10 invented
+# Measured on the benchmark's 300 + 100 scenes: 94 % found, no false card; this set is harder
+# (26 of 30 found, 0 of 10 invented). The target (95 %; 90 % on this set) is not met yet, so
+# this guards what is reached.
+MIN_FOUND, MAX_INVENTED = 0.85, 0
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
-from components.capture.faces import detect_faces
+from components.capture.faces import FaceBox, detect_faces
 
 ID1_ASPECT = 85.60 / 53.98  # 1.586
 DEFAULT_ASPECT_TOLERANCE = 0.20  # +-20 % of 1.586: perspective tilt changes the measured aspect
@@ -156,11 +156,21 @@ def portrait_score(crop: np.ndarray) -> float:
     """The face detector's score for the card's portrait (0: none), the right way up.
 
     The portrait's face is about a quarter of the card's height (~18 px in the detector's
-    128 px view); a smaller face is a speck in the guilloche, not a portrait.
+    128 px view), on the left (``_where_the_portrait_is``).
     """
     faces = detect_faces(crop, min_face_frac=0.09, min_score=PORTRAIT_MIN_SCORE)
-    portraits = [face.score for face in faces if face.h >= 0.15 * crop.shape[0]]
-    return max(portraits, default=0.0)
+    return max((face.score for face in faces if _where_the_portrait_is(face, crop.shape)),
+               default=0.0)
+
+
+def _where_the_portrait_is(face: FaceBox, shape: tuple[int, ...]) -> bool:
+    """The card's layout: the portrait is in its left third, about mid-height, 15-50 % of its
+    height (the drawn front: centre at 18 %, 44 %). A face elsewhere is not the portrait (a
+    screen or a poster showing someone)."""
+    height, width = shape[:2]
+    cx, cy = face.centre
+    return (0.15 * height <= face.h <= 0.5 * height and cx <= 0.35 * width
+            and 0.3 * height <= cy <= 0.65 * height)
 
 
 def quad_aspect(corners: np.ndarray) -> float:

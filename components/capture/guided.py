@@ -46,9 +46,17 @@ MIN_WIDTH_SHARE = 0.28
 # Past a corner, a line "goes on" when edge pixels lie along nearly all of it (busy backgrounds
 # scatter edge pixels everywhere, covering a third to a half of any line by chance).
 LINE_GOES_ON = 0.9
+# Just inside its edges a card is plain ground (no print within ~5 % of its height of the edge):
+# at least this share of that border band is smooth, on average over the four sides. Found
+# cards: 0.85 or more (a thumb is smooth too); a photo, a screen or a quad half on a page and
+# half on the background behind it: 0.6-0.72.
+MIN_SMOOTH_BORDER = 0.85
 MIN_BOUNDARY_CONTRAST = 0.45  # every edge separates the card from something else along this share
 OUTER_ZONE = 0.45  # half-width of the zone a card's edges stay in, share of the frame
 OUTER_PENALTY = 4.0  # vote of an edge pixel outside that zone, against its line
+# ... when it is near both ends; near one end only (clutter beside the card, a cushion
+# hiding the stripe's other end) a weaker vote against it.
+ONE_END_PENALTY = 2.0
 REFINE_REACH = 0.012  # share of the frame width searched either side of a line when refining
 
 
@@ -137,10 +145,24 @@ def looks_printed(crop: np.ndarray) -> bool:
     # The card is the light part of its own picture: its ground is near its brightest parts.
     if float(np.percentile(small, 50)) < 0.55 * float(np.percentile(small, 97)):
         return False
+    if smooth_border(small) < MIN_SMOOTH_BORDER:
+        return False
     lines = text_line_count(small)
     if lines > MAX_PRINT_LINES:
         return False  # a page of text (a letter, a form): far more lines than an ID card side
     return lines >= 2 or has_portrait(crop)
+
+
+def smooth_border(gray: np.ndarray) -> float:
+    """Share of the band 2-7 % of the card's height inside its edges where the grey level
+    hardly changes (Sobel magnitude < 25 after a 1 px blur), averaged over the four sides."""
+    height, width = gray.shape
+    blurred = cv2.GaussianBlur(gray.astype(np.float32), (0, 0), 1.0)
+    magnitude = np.hypot(cv2.Sobel(blurred, cv2.CV_32F, 1, 0), cv2.Sobel(blurred, cv2.CV_32F, 0, 1))
+    a, b = round(0.02 * height), round(0.07 * height)
+    bands = (magnitude[a:b, b:width - b], magnitude[height - b:height - a, b:width - b],
+             magnitude[b:height - b, a:b], magnitude[b:height - b, width - b:width - a])
+    return float(np.mean([(band < 25).mean() for band in bands]))
 
 
 def _oriented_edges(bgr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -186,14 +208,21 @@ def _band_lines(edges: np.ndarray, transposed: bool, band: tuple[float, float]) 
     size = h + 1
     valid = (offsets >= 0) & (offsets < size)
     bins = (np.arange(len(_SLOPES))[:, None] * size + offsets).astype(np.int64)
-    # Pixels near the frame's ends vote against a line: a card (at most ~90 % of the frame)
-    # never reaches them, while a stripe or a shelf running past the card does.
-    weight = np.where(np.abs(dx) > OUTER_ZONE * w, -OUTER_PENALTY, 1.0).astype(np.float32)
-    weights = np.broadcast_to(weight[None, :], offsets.shape)
-    counts = np.bincount(bins[valid], weights=weights[valid],
-                         minlength=len(_SLOPES) * size).astype(np.float32)
-    # Neighbouring angles and offsets share votes (a slightly curved or blurred edge).
-    acc = cv2.GaussianBlur(counts.reshape(len(_SLOPES), size), (3, 3), 0.7)
+    # Pixels near both of the frame's ends vote against a line: a card (at most ~90 % of the
+    # frame) never reaches them, while a stripe or a shelf running past the card does. Near
+    # one end only (a mug beside the card, a stripe half hidden) they count less against it.
+    zone = np.where(dx < -OUTER_ZONE * w, 1, np.where(dx > OUTER_ZONE * w, 2, 0))
+    zones = np.broadcast_to(zone[None, :], offsets.shape)[valid]
+
+    def votes(which: int) -> np.ndarray:
+        counts = np.bincount(bins[valid][zones == which], minlength=len(_SLOPES) * size)
+        # Neighbouring angles and offsets share votes (a slightly curved or blurred edge).
+        return cv2.GaussianBlur(counts.astype(np.float32).reshape(len(_SLOPES), size), (3, 3),
+                                0.7)
+
+    left, right = votes(1), votes(2)
+    acc = (votes(0) - OUTER_PENALTY * np.minimum(left, right)
+           - ONE_END_PENALTY * np.maximum(left, right))
     acc[:, : int(band[0])] = 0
     acc[:, math.ceil(band[1]):] = 0
     lines: list[_Line] = []
