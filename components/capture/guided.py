@@ -112,7 +112,7 @@ def find_card_in_guide(bgr: np.ndarray, *, aspect_tolerance: float = ASPECT_TOLE
     quads, covers = quads[ok], covers[ok]
     before = _edge_covers(quads, covers_h, covers_v, _BEYOND_START) >= LINE_GOES_ON
     after = _edge_covers(quads, covers_h, covers_v, _BEYOND_END) >= LINE_GOES_ON
-    # A line that goes on past both its corners is the background's (a stripe, a shelf); two
+    # A line that goes on past both its corners is mostly the background's (a stripe); two
     # opposite edges that both go on past the same side belong to a larger sheet.
     passing = (before & after).any(axis=1)
     sheet = ((before[:, 0] & before[:, 2]) | (after[:, 0] & after[:, 2])
@@ -120,7 +120,10 @@ def find_card_in_guide(bgr: np.ndarray, *, aspect_tolerance: float = ASPECT_TOLE
     aspects = _aspects(quads)
     score = (covers.mean(axis=1) - 0.25 * (before | after).mean(axis=1)
              - 3.0 * np.abs(aspects / ID1_ASPECT - 1))
-    score[passing | sheet] = -np.inf
+    # A card edge can line up with a stripe by chance: such a quad only ranks below every
+    # quad without one; a sheet is never a card.
+    score[passing] -= 1.0
+    score[sheet] = -np.inf
     for index in np.argsort(-score)[:8]:
         if not np.isfinite(score[index]):
             break
@@ -213,15 +216,16 @@ def _band_lines(edges: np.ndarray, transposed: bool, band: tuple[float, float]) 
     # one end only (a mug beside the card, a stripe half hidden) they count less against it.
     zone = np.where(dx < -OUTER_ZONE * w, 1, np.where(dx > OUTER_ZONE * w, 2, 0))
     zones = np.broadcast_to(zone[None, :], offsets.shape)[valid]
+    voting = bins[valid]
 
-    def votes(which: int) -> np.ndarray:
-        counts = np.bincount(bins[valid][zones == which], minlength=len(_SLOPES) * size)
+    def zone_votes(which: int) -> np.ndarray:
+        counts = np.bincount(voting[zones == which], minlength=len(_SLOPES) * size)
         # Neighbouring angles and offsets share votes (a slightly curved or blurred edge).
         return cv2.GaussianBlur(counts.astype(np.float32).reshape(len(_SLOPES), size), (3, 3),
                                 0.7)
 
-    left, right = votes(1), votes(2)
-    acc = (votes(0) - OUTER_PENALTY * np.minimum(left, right)
+    left, right = zone_votes(1), zone_votes(2)
+    acc = (zone_votes(0) - OUTER_PENALTY * np.minimum(left, right)
            - ONE_END_PENALTY * np.maximum(left, right))
     acc[:, : int(band[0])] = 0
     acc[:, math.ceil(band[1]):] = 0
