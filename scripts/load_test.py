@@ -34,8 +34,11 @@ spend most of their time; a session never completes and so keeps loading the ser
 from __future__ import annotations
 
 import argparse
+import functools
+import gc
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -43,15 +46,20 @@ import tempfile
 import threading
 import time
 import weakref
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
+from scripts.webrtc_floor import Floor, measure_floor
+
 REPO_ROOT = Path(__file__).resolve().parents[1]
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+SENT_FPS = 15  # the frame rate the app asks browsers for (components/ui/camera.py)
 
 
 # ---- inside the server process -------------------------------------------------------------
@@ -63,9 +71,12 @@ def instrument(stats_path: Path, interval_s: float = 1.0) -> None:
     would not be registered), so its counter is patched in once the app has imported it.
     """
     from components.capture.background import BackgroundAnalyser
+    from components.capture.processor import CaptureEngine
+    from components.capture.webrtc import FrameCallback
 
     analysers: weakref.WeakSet[BackgroundAnalyser] = weakref.WeakSet()
-    callbacks: dict[int, list[int]] = {}  # processor id -> [frames in, calls, width, height]
+    # processor id -> [frames in, calls, width, height, sent width, sent height]
+    callbacks: dict[int, list[int]] = {}
     original_init = BackgroundAnalyser.__init__
 
     def init(self: BackgroundAnalyser, *args: Any, **kwargs: Any) -> None:
@@ -73,6 +84,10 @@ def instrument(stats_path: Path, interval_s: float = 1.0) -> None:
         analysers.add(self)
 
     BackgroundAnalyser.__init__ = init  # type: ignore[method-assign]
+    parts = PartTimer()
+    parts.time_garbage_collection()
+    FrameCallback.__call__ = parts.timed(FrameCallback.__call__, "callback")  # type: ignore[method-assign]
+    CaptureEngine.analyse = parts.timed(CaptureEngine.analyse, "analysis")  # type: ignore[method-assign]
 
     def count_callbacks() -> None:
         models = sys.modules["streamlit_webrtc.models"]
@@ -80,11 +95,14 @@ def instrument(stats_path: Path, interval_s: float = 1.0) -> None:
         original = processor.recv_queued
 
         async def recv_queued(self: Any, frames: list[Any]) -> list[Any]:
-            counts = callbacks.setdefault(id(self), [0, 0, 0, 0])
+            counts = callbacks.setdefault(id(self), [0, 0, 0, 0, 0, 0])
             counts[0] += len(frames)
             counts[1] += 1
             counts[2], counts[3] = frames[-1].width, frames[-1].height
-            return await original(self, frames)
+            sent = await original(self, frames)
+            if sent:
+                counts[4], counts[5] = sent[-1].width, sent[-1].height
+            return sent
 
         processor.recv_queued = recv_queued
 
@@ -100,13 +118,58 @@ def instrument(stats_path: Path, interval_s: float = 1.0) -> None:
                 rows.append([id(analyser), stats.analysed, stats.dropped, stats.median_ms,
                              stats.p95_ms])
             snapshot = {"time": time.monotonic(), "analysers": rows,
-                        "callbacks": {str(k): v for k, v in callbacks.items()}}
+                        "callbacks": {str(k): v for k, v in callbacks.items()},
+                        "parts": parts.totals()}
             part = stats_path.with_suffix(".part")
             part.write_text(json.dumps(snapshot))
             os.replace(part, stats_path)
             time.sleep(interval_s)
 
     threading.Thread(target=report, name="load-test-stats", daemon=True).start()
+
+
+class PartTimer:
+    """CPU time spent in parts of the server (the frame callback, the analysis), all sessions
+    together: the calling thread's CPU time, so waiting for the interpreter lock is not counted."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._totals: dict[str, list[float]] = {}  # part -> [CPU ms, calls]
+
+    def timed(self, function: Callable[..., Any], part: str) -> Callable[..., Any]:
+        self._totals[part] = [0.0, 0]
+
+        @functools.wraps(function)
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.thread_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent = 1000 * (time.thread_time() - started)
+                with self._lock:
+                    self._totals[part][0] += spent
+                    self._totals[part][1] += 1
+
+        return timed
+
+    def time_garbage_collection(self) -> None:
+        """Count the interpreter's collections as the part "gc" (they run under the
+        interpreter lock, in whichever thread triggered them, so start and stop pair up)."""
+        self._totals["gc"] = [0.0, 0]
+        started = [0.0]
+
+        def on_gc(phase: str, _info: dict[str, Any]) -> None:
+            if phase == "start":
+                started[0] = time.thread_time()
+            else:
+                self._totals["gc"][0] += 1000 * (time.thread_time() - started[0])
+                self._totals["gc"][1] += 1
+
+        gc.callbacks.append(on_gc)
+
+    def totals(self) -> dict[str, list[float]]:
+        with self._lock:
+            return {part: list(total) for part, total in self._totals.items()}
 
 
 def serve(port: int, stats_path: Path, secrets_file: Path, options: list[str]) -> None:
@@ -175,7 +238,8 @@ def machine_busy_s() -> tuple[float, float]:
 class Snapshot:
     time: float
     analysers: dict[int, tuple[int, int, float, float]]
-    callbacks: dict[str, tuple[int, int, int, int]]
+    callbacks: dict[str, tuple[int, ...]]
+    parts: dict[str, list[float]]  # part -> [CPU ms, calls] since the server started
     server_cpu: float
     browser_cpu: float
     machine: tuple[float, float]
@@ -186,7 +250,8 @@ class Snapshot:
         return cls(
             time=time.monotonic(),
             analysers={row[0]: (row[1], row[2], row[3], row[4]) for row in data["analysers"]},
-            callbacks={k: (v[0], v[1], v[2], v[3]) for k, v in data["callbacks"].items()},
+            callbacks={k: tuple(v) for k, v in data["callbacks"].items()},
+            parts=data["parts"],
             server_cpu=process_cpu_s(server_pid),
             browser_cpu=cpu_of(browser_pids),
             machine=machine_busy_s(),
@@ -208,11 +273,35 @@ class Row:
     browser_cpu_pct: float
     machine_busy_pct: float
     frame_sizes: list[str] = field(default_factory=list)
+    sent_sizes: list[str] = field(default_factory=list)
     input_fps: list[float] = field(default_factory=list)
+    load: float = 0.0  # 1-minute load average at the end of the window
+    callback_ms: float = 0.0  # CPU per frame callback (convert, hand over, draw, shrink, wrap)
+    analysis_ms: float = 0.0  # CPU per analysed frame
+    gc_cpu_pct: float = 0.0  # garbage collection, % of one core
+    floor: Floor | None = None
 
     @property
     def min_fps(self) -> float:
         return min(self.fps) if self.fps else 0.0
+
+    @property
+    def floor_cpu_s_per_session_min(self) -> float:
+        """The floor at the frame rate that actually arrived (median over sessions)."""
+        if self.floor is None or not self.input_fps:
+            return 0.0
+        return self.floor.cpu_s_per_minute(statistics.median(self.input_fps))
+
+    def figures(self) -> dict[str, Any]:
+        floor_ms = self.floor.per_frame_ms if self.floor else 0.0
+        floor_min = self.floor_cpu_s_per_session_min
+        return self.__dict__ | {
+            "min_fps": self.min_fps, "floor": self.floor.__dict__ if self.floor else None,
+            "floor_cpu_s_per_session_min": floor_min,
+            "cpu_ratio_to_floor": self.cpu_s_per_session_min / floor_min if floor_min else None,
+            "callback_ratio_to_floor": self.callback_ms / floor_ms if floor_ms else None,
+            "analysis_ratio_to_floor": self.analysis_ms / floor_ms if floor_ms else None,
+        }
 
 
 def compare(before: Snapshot, after: Snapshot, sessions: int, started: int, rss_mb: float,
@@ -226,13 +315,20 @@ def compare(before: Snapshot, after: Snapshot, sessions: int, started: int, rss_
             p95.append(p95_ms)
     fps += [0.0] * max(0, sessions - len(fps))  # a session whose camera never ran counts as 0
     webrtc_dropped = 0
-    arrived = [(frames_in - before.callbacks[key][0]) / seconds
-               for key, (frames_in, _, _, _) in after.callbacks.items() if key in before.callbacks]
-    sizes = sorted({f"{w}x{h}" for _, _, w, h in after.callbacks.values()})
-    for processor, (frames_in, calls, _, _) in after.callbacks.items():
+    arrived = [(counts[0] - before.callbacks[key][0]) / seconds
+               for key, counts in after.callbacks.items() if key in before.callbacks]
+    sizes = sorted({f"{c[2]}x{c[3]}" for c in after.callbacks.values()})
+    sent = sorted({f"{c[4]}x{c[5]}" for c in after.callbacks.values()})
+    for processor, counts in after.callbacks.items():
         if processor in before.callbacks:
-            webrtc_dropped += (frames_in - before.callbacks[processor][0]) - (
-                calls - before.callbacks[processor][1])
+            webrtc_dropped += (counts[0] - before.callbacks[processor][0]) - (
+                counts[1] - before.callbacks[processor][1])
+
+    def per_call_ms(part: str) -> float:
+        spent = after.parts[part][0] - before.parts[part][0]
+        calls = after.parts[part][1] - before.parts[part][1]
+        return spent / calls if calls else 0.0
+
     server_pct = 100 * (after.server_cpu - before.server_cpu) / seconds
     busy = after.machine[0] - before.machine[0]
     total = after.machine[1] - before.machine[1]
@@ -245,7 +341,12 @@ def compare(before: Snapshot, after: Snapshot, sessions: int, started: int, rss_
         browser_cpu_pct=100 * (after.browser_cpu - before.browser_cpu) / seconds,
         machine_busy_pct=100 * busy / total if total else 0.0,
         frame_sizes=sizes,
+        sent_sizes=sent,
         input_fps=sorted(arrived),
+        load=os.getloadavg()[0],
+        callback_ms=per_call_ms("callback"),
+        analysis_ms=per_call_ms("analysis"),
+        gc_cpu_pct=100 * (after.parts["gc"][0] - before.parts["gc"][0]) / 1000 / seconds,
     )
 
 
@@ -334,7 +435,7 @@ def start_session(browser: Any, url: str, keep_resolution: bool = True) -> bool:
 
 def measure(sessions: int, clip: Path, workdir: Path, warmup_s: float, window_s: float,
             log: Path, nice_browsers: bool, keep_resolution: bool,
-            options: list[str]) -> Row:
+            options: list[str], profile: Path | None = None) -> Row:
     from playwright.sync_api import sync_playwright
 
     from tests.browser.chromium import launch_with_camera
@@ -360,13 +461,34 @@ def measure(sessions: int, clip: Path, workdir: Path, warmup_s: float, window_s:
             before = Snapshot.read(stats, server_pid, browsers)
             peak_rss = process_rss_mb(server_pid)
             deadline = time.monotonic() + window_s
+            profiler = start_profiler(server_pid, window_s, profile) if profile else None
             while time.monotonic() < deadline:
                 time.sleep(1)
                 peak_rss = max(peak_rss, process_rss_mb(server_pid))
             after = Snapshot.read(stats, server_pid, browsers)
+            if profiler is not None:
+                profiler.wait(timeout=60)
         finally:
             browser.close()
     return compare(before, after, sessions, started, peak_rss, idle_rss, idle_cpu_pct)
+
+
+def start_profiler(pid: int, seconds: float, output: Path) -> subprocess.Popen[bytes]:
+    """py-spy sampling the server's threads for ``seconds`` (collapsed stacks into ``output``).
+
+    50 samples/s, running threads only (py-spy pauses the process for each sample, which
+    costs the server a few per cent but tells waiting threads from running ones reliably; its
+    non-blocking mode counted threads waiting on a lock as running): a stack's share of the
+    samples is its share of the server's CPU. Summarise with ``python -m
+    scripts.profile_summary``.
+    """
+    py_spy = shutil.which("py-spy")
+    if py_spy is None:
+        raise SystemExit("--profile needs py-spy on PATH (e.g. `uv tool install py-spy`)")
+    return subprocess.Popen(
+        [py_spy, "record", "--pid", str(pid), "--duration", str(round(seconds)), "--rate", "50",
+         "--format", "raw", "--threads", "--output", str(output)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def print_row(row: Row) -> None:
@@ -379,7 +501,17 @@ def print_row(row: Row) -> None:
           f"server CPU {row.server_cpu_pct:5.1f}% "
           f"({row.cpu_s_per_session_min:.1f} CPU-s/session-min) RSS {row.rss_mb:.0f} MB "
           f"(idle {row.idle_rss_mb:.0f}) | browsers {row.browser_cpu_pct:.0f}% "
-          f"machine busy {row.machine_busy_pct:.0f}%", flush=True)
+          f"machine busy {row.machine_busy_pct:.0f}% load {row.load:.1f}", flush=True)
+    if row.floor is None or not row.floor_cpu_s_per_session_min:
+        return
+    figures = row.figures()
+    print(f"     {row.floor.describe()}", flush=True)
+    print(f"     against the floor: CPU per session-minute {row.cpu_s_per_session_min:.1f} / "
+          f"{row.floor_cpu_s_per_session_min:.1f} = {figures['cpu_ratio_to_floor']:.2f}x; "
+          f"frame callback {row.callback_ms:.2f} ms = {figures['callback_ratio_to_floor']:.2f}x "
+          f"(sends {','.join(row.sent_sizes)}); analysis {row.analysis_ms:.2f} ms per analysed "
+          f"frame = {figures['analysis_ratio_to_floor']:.2f}x; garbage collection "
+          f"{row.gc_cpu_pct:.1f}% of a core", flush=True)
 
 
 def summary(rows: list[Row], min_fps: float) -> dict[str, Any]:
@@ -403,16 +535,19 @@ def summary(rows: list[Row], min_fps: float) -> dict[str, Any]:
         "one_session_rss_mb": round(min(r.rss_mb for r in rows if r.sessions == 1))
         if any(r.sessions == 1 for r in rows) else None,
         "cores": os.cpu_count(),
-        "rows": [r.__dict__ | {"min_fps": r.min_fps} for r in rows],
+        "rows": [r.figures() for r in rows],
     }
 
 
-def write_person_clip(path: Path, width: int, height: int, fps: int, seconds: float = 6.0) -> Path:
-    """A person facing the camera, no ID card: the first capture step never completes."""
+def write_person_clip(path: Path, width: int, height: int, fps: int,
+                      seconds: float = 6.0) -> tuple[Path, list[np.ndarray]]:
+    """A person facing the camera, no ID card: the first capture step never completes.
+    Returns the clip and its frames."""
     from tests.clips import face_frames, sequence, write_y4m
 
-    write_y4m(path, sequence([(face_frames(width, height), seconds)], fps=fps), fps=fps)
-    return path
+    frames = list(sequence([(face_frames(width, height), seconds)], fps=fps))
+    write_y4m(path, frames, fps=fps)
+    return path, frames
 
 
 def sweep(args: argparse.Namespace) -> int:
@@ -430,13 +565,19 @@ def sweep(args: argparse.Namespace) -> int:
     rows: list[Row] = []
     with tempfile.TemporaryDirectory(prefix="vlens-load-") as folder:
         workdir = Path(folder)
-        clip = write_person_clip(workdir / "person.y4m", width, height, args.fps)
+        clip, clip_frames = write_person_clip(workdir / "person.y4m", width, height, args.fps)
         for sessions in args.sessions:
             if time.monotonic() - started_at > args.max_seconds:
                 print(f"stopping: --max-seconds {args.max_seconds:.0f} reached", flush=True)
                 break
+            # The browsers send at most the 15 frames/s the app asks for: the floor's frames.
+            floor = measure_floor(clip_frames[::max(1, round(args.fps / SENT_FPS))],
+                                  min(args.fps, SENT_FPS))
+            profile = (args.profile.with_name(f"{args.profile.stem}-n{sessions}"
+                                              f"{args.profile.suffix}") if args.profile else None)
             row = measure(sessions, clip, workdir, args.warmup, args.window, args.log,
-                          args.nice_browsers, args.keep_resolution, args.option)
+                          args.nice_browsers, args.keep_resolution, args.option, profile)
+            row.floor = floor
             rows.append(row)
             print_row(row)
             if row.min_fps < args.min_fps and row.started == sessions and not args.keep_going:
@@ -489,6 +630,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="a Streamlit setting for the server, e.g. runner.postScriptGC=false "
                         "(repeatable; default: the app's own configuration)")
     parser.add_argument("--json", type=Path, help="also write the figures as JSON here")
+    parser.add_argument("--profile", type=Path, metavar="STACKS.txt",
+                        help="sample the server with py-spy during each window and write its "
+                        "collapsed stacks to STACKS-nN.txt (see scripts/profile_summary.py)")
     parser.add_argument("--log", type=Path, default=Path(tempfile.gettempdir()) /
                         "vlens-load-server.log", help="server output (appended)")
     args = parser.parse_args(argv)
