@@ -8,6 +8,7 @@ logs it and emits a ``CameraReconnectWarning`` (shown in pytest's summary); a se
 from __future__ import annotations
 
 import logging
+import math
 import re
 import time
 import warnings
@@ -85,6 +86,16 @@ class WebrtcCamera:
         problem = self._wait_streaming(timeout_s)
         if problem is not None:
             self._reconnect(problem, timeout_s)
+
+    def sent_width_follows_display(self) -> bool:
+        """Whether the self-view arrives as wide as the component is shown (CSS pixels, in
+        16 px steps, within 240-640 px): the server encodes no more than the page displays."""
+        box = self.page.locator(self.iframe_selector).bounding_box()
+        state = self.video_state()
+        if box is None or state is None:
+            return False
+        shown = max(240, min(640, math.ceil(box["width"] / 16) * 16))
+        return bool(state["width"] == shown)
 
     def wait_until(
         self,

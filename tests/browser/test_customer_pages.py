@@ -169,6 +169,9 @@ def test_the_phone_capture_screen_shows_video_step_hint_and_manual_button_at_onc
         wait_for_heading(page, say("en", "capture.title"))
         camera = WebrtcCamera(page)
         camera.start()
+        # The self-view comes back at the phone's column width (~360 px), not the camera's 640.
+        camera.wait_until(camera.sent_width_follows_display, "a self-view as wide as shown", 30)
+        assert (camera.video_state() or {})["width"] < 640
         manual = keyed(page, "manual_capture").get_by_role("button")
         expect(manual).to_be_visible(timeout=60_000)  # offered after 15 s without a capture
         page.evaluate("() => { window.scrollTo(0, 0); document.querySelectorAll("

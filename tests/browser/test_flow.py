@@ -70,6 +70,7 @@ def test_full_flow_from_camera_to_results(
     clip = write_flow_clip(clip_file, seconds_per_step=SECONDS_PER_STEP)
     page = shots.watch(launch_browser(clip).new_page(viewport=VIEWPORT))
     camera = open_capture_page(page, app_server.url, shots)
+    camera.wait_until(camera.sent_width_follows_display, "a self-view as wide as shown", 30)
 
     for index, step in ((2, "id_back"), (3, "face")):
         heading = step_heading(index, step)
