@@ -8,8 +8,9 @@ import av
 import cv2
 import numpy as np
 
-from components.capture import CaptureEngine, Hint, Step, overlay
+from components.capture import CaptureConfig, CaptureEngine, Hint, Step, overlay
 from components.capture.background import BackgroundAnalyser
+from components.capture.modes import EngineMode
 from components.capture.webrtc import frame_from_bgr, make_video_frame_callback
 from tests import imagery
 
@@ -133,7 +134,7 @@ def _analysed_per_second(camera_fps: int, jitter_s: float, seconds: float = 4.0)
     """Feed a jittered camera's timestamps to a 15 frames/s analyser; analysed frames per s."""
     rng = np.random.default_rng(7)
     engine = CaptureEngine(steps=(Step.FACE,))
-    analyser = BackgroundAnalyser(engine, max_fps=15)
+    analyser = BackgroundAnalyser(engine, max_fps=15, searching_fps=15)
     frame = imagery.no_face_frame()
     try:
         count = round(camera_fps * seconds)
@@ -153,3 +154,55 @@ def test_worker_keeps_15_per_second_from_a_jittery_30_fps_camera() -> None:
 
 def test_worker_analyses_every_frame_of_a_jittery_15_fps_camera() -> None:
     assert 14.5 <= _analysed_per_second(15, jitter_s=0.004) <= 15.5
+
+
+def test_a_narrow_self_view_is_sent_while_the_capture_keeps_the_camera_resolution() -> None:
+    engine = CaptureEngine(mode=EngineMode.CLIP, steps=(Step.ID_FRONT,))
+    callback = make_video_frame_callback(engine, background=False, view_width=320)
+    card = imagery.id_card_front()
+    for index in range(CaptureConfig().card_steady_frames + 1):
+        frame = frame_from_bgr(imagery.card_in_frame(card, 640, 480, fill=0.65, seed=index),
+                               pts=index, fps=15)
+        out = callback(frame)
+        assert (out.width, out.height) == (320, 240)
+    front = engine.snapshot().captures[Step.ID_FRONT][0]
+    assert front.source_size == (640, 480)
+    assert front.image.shape[1] >= 640  # the card sent to Vlens: full resolution, not the view
+
+
+def test_the_card_outline_is_drawn_to_the_scale_of_a_shrunk_self_view() -> None:
+    corners = np.array([[40, 30], [600, 40], [590, 440], [50, 430]], np.float32)
+    state = overlay.OverlayState(step=Step.ID_FRONT, hint=Hint.HOLD_STILL, card_corners=corners)
+    small = overlay.draw(np.zeros((240, 320, 3), np.uint8), state, scale=0.5)
+    lit = small.max(axis=2) > 0
+    for x, y in corners * 0.5:
+        assert lit[round(y) - 2:round(y) + 3, round(x) - 2:round(x) + 3].any(), (x, y)
+    assert not lit[30:36, 100:200].any()  # where an unscaled outline's top edge would run
+
+
+def test_the_self_view_is_as_wide_as_its_column_within_240_to_640_px() -> None:
+    from components.ui.camera import self_view_width
+
+    assert self_view_width(None) == 640  # before the browser reported the column's width
+    assert self_view_width(358) == 368  # a phone: 16 px steps, rounded up
+    assert self_view_width(1200) == 640  # a wide desktop column: the camera's 640 px at most
+    assert self_view_width(90) == 240  # never so small that the guidance is lost
+
+
+def test_the_worker_analyses_12_frames_a_second_while_nothing_is_in_view_and_15_once_it_is(
+) -> None:
+    engine = CaptureEngine(steps=(Step.FACE,))
+    analyser = BackgroundAnalyser(engine)  # the live camera's defaults
+    try:
+        analysed = []
+        for frame, start in ((imagery.no_face_frame(), 0.0), (imagery.face_frame(), 2.0)):
+            before = analyser.stats().analysed
+            for index in range(30):  # 2 s of a 15 fps camera
+                analyser.submit(frame, start + index / 15)
+                analyser.wait_idle(timeout=5)
+            analysed.append(analyser.stats().analysed - before)
+        # At most 12/s (the pacer's burst cap drops a little credit: 22 measured), not 30.
+        assert 20 <= analysed[0] <= 25
+        assert analysed[1] >= 29  # every frame once the face is seen
+    finally:
+        analyser.close()

@@ -75,8 +75,10 @@ def card_guide(width: int, height: int) -> tuple[tuple[int, int], tuple[int, int
 
 
 def draw(bgr: np.ndarray, state: OverlayState,
-         face_centre: tuple[float, float] = (0.5, 0.45)) -> np.ndarray:
-    """Draw the guidance onto ``bgr`` in place and return it."""
+         face_centre: tuple[float, float] = (0.5, 0.45), *, scale: float = 1.0) -> np.ndarray:
+    """Draw the guidance onto ``bgr`` in place and return it. ``scale`` is the size of ``bgr``
+    relative to the analysed frame (the card outline is in the analysed frame's pixels); the
+    guides are placed relative to ``bgr`` itself."""
     height, width = bgr.shape[:2]
     short = min(width, height)
     thickness = max(2, short // 160)
@@ -92,7 +94,7 @@ def draw(bgr: np.ndarray, state: OverlayState,
         _corner_brackets(bgr, top_left, bottom_right, colour, thickness)
         _side_cue(bgr, top_left, bottom_right, state.step, colour)
         if state.card_corners is not None:
-            outline = state.card_corners.reshape(-1, 1, 2).astype(np.int32)
+            outline = np.rint(state.card_corners * scale).reshape(-1, 1, 2).astype(np.int32)
             cv2.polylines(bgr, [outline], True, colour, max(1, thickness // 2), cv2.LINE_AA)
     _step_marks(bgr, state, thickness)
     return bgr

@@ -88,11 +88,12 @@ class CaptureEngine:
             self._publish_views()
             return self._state
 
-    def draw(self, bgr: np.ndarray) -> np.ndarray:
-        """Draw the latest guidance onto ``bgr`` in place (cheap: no analysis) and return it."""
+    def draw(self, bgr: np.ndarray, *, scale: float = 1.0) -> np.ndarray:
+        """Draw the latest guidance onto ``bgr`` in place (cheap: no analysis) and return it.
+        ``scale``: ``bgr`` is the analysed frame resized by this factor (a smaller self-view)."""
         with self._publish:
             view = self._overlay
-        return overlay.draw(bgr, view, self.config.face_centre)
+        return overlay.draw(bgr, view, self.config.face_centre, scale=scale)
 
     def snapshot(self) -> EngineState:
         """The latest state, for the UI thread."""
