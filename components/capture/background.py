@@ -20,9 +20,12 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from components.capture.hints import Hint
 from components.capture.processor import CaptureEngine
 
 _log = logging.getLogger(__name__)
+SEARCHING_FPS = 12.0  # analysed frames/s while nothing to capture is in view
+NOTHING_IN_VIEW = frozenset({Hint.NO_CARD, Hint.NO_FACE})
 
 
 class FramePacer:
@@ -37,18 +40,18 @@ class FramePacer:
     """
 
     def __init__(self, max_fps: float, burst: float = 1.5) -> None:
-        self._rate = max_fps
+        self.rate = max_fps  # may be changed between frames
         self._burst = burst
         self._credit = 1.0
         self._last_t: float | None = None
 
     def admit(self, t: float) -> bool:
-        if self._rate <= 0:
+        if self.rate <= 0:
             return True
         if self._last_t is None or t < self._last_t:  # first frame, or the stream restarted
             self._credit = 1.0
         else:
-            self._credit = min(self._burst, self._credit + (t - self._last_t) * self._rate)
+            self._credit = min(self._burst, self._credit + (t - self._last_t) * self.rate)
         self._last_t = t
         if self._credit < 1.0 - 1e-6:
             return False
@@ -71,13 +74,20 @@ class BackgroundAnalyser:
 
     At most ``max_fps`` frames per second of stream time are analysed (see ``FramePacer``): 15
     is plenty for the steadiness runs and the face triple (frames >= 0.12 s apart) and leaves
-    CPU for the callback and the video encoder.
+    CPU for the callback and the video encoder. While the last analysed frame showed nothing to
+    capture (no card, no face: where customers spend most of their time), ``searching_fps``
+    are enough: a card or face coming into view is seen within 1/12 s, and from that frame on
+    the analysis runs at ``max_fps`` again, so steadiness runs and the face triple are timed as
+    before.
     """
 
     def __init__(self, engine: CaptureEngine, *, max_fps: float = 15.0,
-                 idle_timeout: float = 5.0) -> None:
+                 searching_fps: float = SEARCHING_FPS, idle_timeout: float = 5.0) -> None:
         self.engine = engine
         self._pacer = FramePacer(max_fps)
+        self._max_fps = max_fps
+        self._searching_fps = min(searching_fps, max_fps) if max_fps > 0 else max_fps
+        self._searching = False  # the last analysed frame showed no card and no face
         self._idle_timeout = idle_timeout
         self._cond = threading.Condition()
         self._pending: tuple[np.ndarray, float] | None = None
@@ -93,6 +103,7 @@ class BackgroundAnalyser:
         with self._cond:
             if self._closed:
                 return
+            self._pacer.rate = self._searching_fps if self._searching else self._max_fps
             if not self._pacer.admit(t):
                 return  # analysing faster gains nothing (see max_fps) and steals CPU
             if self._pending is not None:
@@ -146,12 +157,14 @@ class BackgroundAnalyser:
                 self._pending = None
                 self._busy = True
             started = time.perf_counter()
+            searching = False
             try:
-                self.engine.analyse(bgr, t)
+                searching = self.engine.analyse(bgr, t).frame_hint in NOTHING_IN_VIEW
             except Exception:  # keep the camera alive; the next frame gets a fresh try
                 _log.exception("capture analysis failed on one frame")
             elapsed = time.perf_counter() - started
             with self._cond:
+                self._searching = searching
                 self._analysed += 1
                 self._durations.append(elapsed)
 
