@@ -84,10 +84,21 @@ def instrument(stats_path: Path, interval_s: float = 1.0) -> None:
         analysers.add(self)
 
     BackgroundAnalyser.__init__ = init  # type: ignore[method-assign]
+    from aiortc.codecs.vpx import Vp8Decoder, Vp8Encoder
+    from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
+
     parts = PartTimer()
     parts.time_garbage_collection()
     FrameCallback.__call__ = parts.timed(FrameCallback.__call__, "callback")  # type: ignore[method-assign]
     CaptureEngine.analyse = parts.timed(CaptureEngine.analyse, "analysis")  # type: ignore[method-assign]
+    Vp8Decoder.decode = parts.timed(Vp8Decoder.decode, "decode")  # type: ignore[method-assign]
+    Vp8Encoder.encode = parts.timed(Vp8Encoder.encode, "encode")  # type: ignore[method-assign]
+    # A script run re-running only fragments (the capture page's twice-a-second status poll)
+    # is counted apart from full script runs (page loads, reruns after a click).
+    ScriptRunner._run_script = parts.timed(  # type: ignore[method-assign]
+        ScriptRunner._run_script, "script run",
+        lambda _runner, rerun_data: ("fragment run" if rerun_data.fragment_id_queue
+                                     else "script run"))
 
     def count_callbacks() -> None:
         models = sys.modules["streamlit_webrtc.models"]
@@ -136,7 +147,10 @@ class PartTimer:
         self._lock = threading.Lock()
         self._totals: dict[str, list[float]] = {}  # part -> [CPU ms, calls]
 
-    def timed(self, function: Callable[..., Any], part: str) -> Callable[..., Any]:
+    def timed(self, function: Callable[..., Any], part: str,
+              part_of_call: Callable[..., str] | None = None) -> Callable[..., Any]:
+        """``function`` adding its calls' CPU time to ``part`` (or to the part that
+        ``part_of_call(*args)`` names)."""
         self._totals[part] = [0.0, 0]
 
         @functools.wraps(function)
@@ -146,9 +160,11 @@ class PartTimer:
                 return function(*args, **kwargs)
             finally:
                 spent = 1000 * (time.thread_time() - started)
+                name = part_of_call(*args) if part_of_call else part
                 with self._lock:
-                    self._totals[part][0] += spent
-                    self._totals[part][1] += 1
+                    total = self._totals.setdefault(name, [0.0, 0])
+                    total[0] += spent
+                    total[1] += 1
 
         return timed
 
@@ -278,7 +294,9 @@ class Row:
     load: float = 0.0  # 1-minute load average at the end of the window
     callback_ms: float = 0.0  # CPU per frame callback (convert, hand over, draw, shrink, wrap)
     analysis_ms: float = 0.0  # CPU per analysed frame
-    gc_cpu_pct: float = 0.0  # garbage collection, % of one core
+    # CPU-seconds per session-minute of each timed part (see PartTimer); GC inside a part
+    # is counted in both, "rest" is the server's CPU outside every part.
+    parts: dict[str, float] = field(default_factory=dict)
     floor: Floor | None = None
 
     @property
@@ -346,8 +364,19 @@ def compare(before: Snapshot, after: Snapshot, sessions: int, started: int, rss_
         load=os.getloadavg()[0],
         callback_ms=per_call_ms("callback"),
         analysis_ms=per_call_ms("analysis"),
-        gc_cpu_pct=100 * (after.parts["gc"][0] - before.parts["gc"][0]) / 1000 / seconds,
+        parts=part_breakdown(before, after, seconds, sessions,
+                             (server_pct - idle_cpu_pct) / 100 * 60 / sessions),
     )
+
+
+def part_breakdown(before: Snapshot, after: Snapshot, seconds: float, sessions: int,
+                   total: float) -> dict[str, float]:
+    """CPU-seconds per session-minute of each timed part, and the ``rest`` of ``total``."""
+    per_minute = 60 / seconds / sessions / 1000
+    parts = {part: (spent - before.parts.get(part, [0.0, 0])[0]) * per_minute
+             for part, (spent, _calls) in after.parts.items()}
+    parts["rest"] = total - sum(value for part, value in parts.items() if part != "gc")
+    return {part: round(value, 2) for part, value in parts.items()}
 
 
 # ---- driving ---------------------------------------------------------------------------------
@@ -474,20 +503,20 @@ def measure(sessions: int, clip: Path, workdir: Path, warmup_s: float, window_s:
 
 
 def start_profiler(pid: int, seconds: float, output: Path) -> subprocess.Popen[bytes]:
-    """py-spy sampling the server's threads for ``seconds`` (collapsed stacks into ``output``).
+    """py-spy sampling the server for ``seconds`` (collapsed stacks into ``output``).
 
-    50 samples/s, running threads only (py-spy pauses the process for each sample, which
-    costs the server a few per cent but tells waiting threads from running ones reliably; its
-    non-blocking mode counted threads waiting on a lock as running): a stack's share of the
-    samples is its share of the server's CPU. Summarise with ``python -m
-    scripts.profile_summary``.
+    50 samples/s of the thread holding the interpreter lock (``--gil``): the lock is what caps
+    one app process at about one core, and py-spy here cannot tell a thread waiting for the
+    lock from one running (plain sampling counted ~2.5x the CPU the process used). Codec and
+    OpenCV work that releases the lock is not in these samples; the load test times it
+    directly (PartTimer). Summarise with ``python -m scripts.profile_summary``.
     """
     py_spy = shutil.which("py-spy")
     if py_spy is None:
         raise SystemExit("--profile needs py-spy on PATH (e.g. `uv tool install py-spy`)")
     return subprocess.Popen(
         [py_spy, "record", "--pid", str(pid), "--duration", str(round(seconds)), "--rate", "50",
-         "--format", "raw", "--threads", "--output", str(output)],
+         "--format", "raw", "--gil", "--threads", "--output", str(output)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
@@ -510,8 +539,9 @@ def print_row(row: Row) -> None:
           f"{row.floor_cpu_s_per_session_min:.1f} = {figures['cpu_ratio_to_floor']:.2f}x; "
           f"frame callback {row.callback_ms:.2f} ms = {figures['callback_ratio_to_floor']:.2f}x "
           f"(sends {','.join(row.sent_sizes)}); analysis {row.analysis_ms:.2f} ms per analysed "
-          f"frame = {figures['analysis_ratio_to_floor']:.2f}x; garbage collection "
-          f"{row.gc_cpu_pct:.1f}% of a core", flush=True)
+          f"frame = {figures['analysis_ratio_to_floor']:.2f}x", flush=True)
+    print("     CPU-s per session-minute by part: " + ", ".join(
+        f"{part} {value:.2f}" for part, value in row.parts.items()), flush=True)
 
 
 def summary(rows: list[Row], min_fps: float) -> dict[str, Any]:

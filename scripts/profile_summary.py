@@ -3,7 +3,10 @@
     uv run python -m scripts.load_test --sessions 4 --profile /tmp/stacks.txt
     uv run python -m scripts.profile_summary /tmp/stacks-n4.txt
 
-Each sample is one running thread, so a part's share of the samples is its share of the
+py-spy samples every thread; here it cannot tell a waiting thread from a running one, so
+stacks whose innermost frame is a known wait (a lock or condition, ``select``, an idle pool
+worker, a polling watcher's sleep) are counted apart as "waiting" and left out of the shares.
+Each other sample is a thread on the CPU, so a part's share of them is its share of the
 server's CPU. A stack belongs to the first part (in ``PARTS`` order) one of whose markers it
 contains; the order puts the specific parts (the codecs, the overlay) before the broad ones (a
 Streamlit script run, the event loop).
@@ -22,7 +25,7 @@ PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("VP8 decode (camera frames in)", ("decode (aiortc/codecs/vpx.py",)),
     ("analysis (worker thread)", ("_run (components/capture/background.py",)),
     ("overlay drawing", ("components/capture/overlay.py",)),
-    ("self-view shrink", ("_fit_width (components/capture/webrtc.py",)),
+    ("self-view shrink", ("self_view (components/capture/webrtc.py",)),
     ("frame callback, rest (array conversions, copy, wrap)",
      ("__call__ (components/capture/webrtc.py",)),
     ("polling fragment (capture status)", ("capture_status (",)),
@@ -33,6 +36,20 @@ PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Streamlit server (websocket, messages)", ("tornado/", "streamlit/")),
     ("event loop and threads", ("asyncio/", "threading.py", "selectors.py")),
 )
+
+
+# Innermost frames of a thread that waits (py-spy without --native shows the Python line that
+# called the blocking C function).
+WAITS = (
+    "Condition.wait (threading.py",
+    "Event.wait (threading.py",
+    ".select (selectors.py",
+    "_worker (concurrent/futures/thread.py:81)",  # an idle pool thread: work_queue.get()
+    "polling_path_watcher.py:90)",  # time.sleep between polls of the secrets file
+    "report (scripts/load_test.py",  # the load test's own once-a-second statistics thread
+    "Queue.get (queue.py",
+)
+WAITING = "waiting (not on the CPU)"
 
 
 def read_stacks(path: Path) -> Counter[str]:
@@ -46,6 +63,9 @@ def read_stacks(path: Path) -> Counter[str]:
 
 
 def part_of(stack: str) -> str:
+    leaf = stack.rsplit(";", 1)[-1]
+    if any(wait in leaf for wait in WAITS) or "report (scripts/load_test.py" in stack:
+        return WAITING
     for part, markers in PARTS:
         if any(marker in stack for marker in markers):
             return part
@@ -53,12 +73,15 @@ def part_of(stack: str) -> str:
 
 
 def summarise(stacks: Counter[str]) -> list[tuple[str, int, float]]:
-    """``(part, samples, share)`` rows, largest first."""
+    """``(part, samples, share of the samples on the CPU)`` rows, largest first; the waiting
+    samples last, with their share of all samples."""
     parts: Counter[str] = Counter()
     for stack, samples in stacks.items():
         parts[part_of(stack)] += samples
-    total = sum(parts.values()) or 1
-    return [(part, samples, samples / total) for part, samples in parts.most_common()]
+    waiting = parts.pop(WAITING, 0)
+    running = sum(parts.values()) or 1
+    rows = [(part, samples, samples / running) for part, samples in parts.most_common()]
+    return [*rows, (WAITING, waiting, waiting / ((running + waiting) or 1))]
 
 
 def main(argv: list[str] | None = None) -> int:
