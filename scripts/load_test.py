@@ -305,10 +305,11 @@ class Row:
 
     @property
     def floor_cpu_s_per_session_min(self) -> float:
-        """The floor at the frame rate that actually arrived (median over sessions)."""
+        """The floor for the frames that actually arrived: all sessions' frames per second
+        (a reconnected session's old stream adds its frames too) over the session count."""
         if self.floor is None or not self.input_fps:
             return 0.0
-        return self.floor.cpu_s_per_minute(statistics.median(self.input_fps))
+        return self.floor.cpu_s_per_minute(sum(self.input_fps) / self.sessions)
 
     def figures(self) -> dict[str, Any]:
         floor_ms = self.floor.per_frame_ms if self.floor else 0.0
