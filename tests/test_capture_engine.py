@@ -292,3 +292,25 @@ def test_snapshot_is_safe_while_another_thread_analyses() -> None:
     progress = [s.face_progress for s in seen if s.step is Step.FACE]
     assert progress == sorted(progress)  # snapshots are consistent, never torn
     assert all(len(s.captures.get(Step.FACE, ())) in (0, 3) for s in seen)
+
+
+def test_a_live_card_away_from_the_guide_is_explained_every_third_frame_without_flicker(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from components.capture import quality
+
+    searches = []
+    whole_frame_search = quality.find_card_quad
+
+    def counted(*args: object, **kwargs: object) -> np.ndarray | None:
+        searches.append(1)
+        return whole_frame_search(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(quality, "find_card_quad", counted)
+    engine = CaptureEngine(steps=(Step.ID_FRONT,))  # a live camera
+    _, hints = feed(engine, cards(imagery.id_card_front(), 9, fill=0.3))
+    assert hints == [Hint.CARD_TOO_SMALL] * 9  # the frames between keep the last answer
+    assert len(searches) == 3
+    clip = CaptureEngine(mode=EngineMode.CLIP, steps=(Step.ID_FRONT,))
+    feed(clip, cards(imagery.id_card_front(), 3, fill=0.3))
+    assert len(searches) == 6  # a clip is analysed fully, frame by frame

@@ -35,6 +35,12 @@ FULL_DETECTION_EVERY = 3  # analysed face frames; the others re-find the face ne
 STALE_AFTER = 0.5  # seconds: an older previous measurement says nothing about steadiness
 CARD_MARGIN = 0.04  # share of the card width kept around the rectified card that is sent
 SAME_SIDE_SIMILARITY = 0.8  # thumbnail correlation above which two card crops show one side
+# Live camera, no card near the guide: why not (a card elsewhere, too small, not flat) is worked
+# out on every third such frame, ~4 times a second, more often than the page shows a hint (2/s);
+# the frames between keep the last answer. That search is a quarter of such a frame's analysis.
+EXPLAIN_EVERY = 3
+EXPLANATIONS = frozenset({Hint.NO_CARD, Hint.CARD_NOT_FLAT, Hint.CARD_TOO_SMALL,
+                          Hint.CARD_TOO_BIG})
 
 
 class CaptureEngine:
@@ -69,6 +75,8 @@ class CaptureEngine:
         self._card_corners: np.ndarray | None = None
         self._card_run = 0
         self._side: tuple[np.ndarray, bool] | None = None  # (card thumbnail, right side?)
+        self._unexplained = 0  # analysed frames since no card near the guide was explained
+        self._explanation = Hint.NO_CARD  # what the last explanation said
         self._start_step()
         self._state, self._overlay = self._build_views()
 
@@ -220,9 +228,15 @@ class CaptureEngine:
 
     def _analyse_card(self, bgr: np.ndarray, t: float, step: Step) -> Hint:
         fresh = self._prev_t is not None and t - self._prev_t <= STALE_AFTER
-        check = check_card(bgr, self.config, previous=self._prev_corners if fresh else None)
+        explain = self.mode is not EngineMode.LIVE or self._unexplained + 1 >= EXPLAIN_EVERY
+        check = check_card(bgr, self.config, previous=self._prev_corners if fresh else None,
+                           explain=explain)
+        unexplained = not explain and check.corners is None and check.hint is Hint.NO_CARD
+        self._unexplained = self._unexplained + 1 if unexplained else 0
+        if not unexplained:  # remember the answer, and keep it (and the outline) in between
+            self._explanation = check.hint if check.hint in EXPLANATIONS else Hint.NO_CARD
+            self._card_corners = check.corners
         self._prev_corners, self._prev_t = check.corners, t
-        self._card_corners = check.corners
         self._recent.append(_Recent(bgr, t, check.corners if check.card else None, check.card))
         if check.ok:
             self._card_run += 1
@@ -230,7 +244,7 @@ class CaptureEngine:
             self._card_run = 1  # a good frame, but moved: a new steady run starts here
         else:
             self._card_run = 0
-            return check.hint or Hint.NO_CARD
+            return self._explanation if unexplained else check.hint or Hint.NO_CARD
         assert check.crop is not None and check.corners is not None
         if not self._is_side(step, check.crop):
             return Hint.TURN_CARD_OVER
@@ -320,6 +334,8 @@ class CaptureEngine:
         self._card_corners = None
         self._card_run = 0
         self._side = None
+        self._unexplained = EXPLAIN_EVERY - 1  # the step's first frame is explained
+        self._explanation = Hint.NO_CARD
         self._triple.reset()
         self._recent.clear()
 
