@@ -75,6 +75,21 @@ _FRAME_JS: Final = """
   root.lang = frame.lang;
   root.dir = frame.dir;
   document.title = frame.title;
+  // streamlit-webrtc's own buttons (START, STOP, SELECT CAMERA) are capitalised by its theme;
+  // the app writes sentence case. Its iframe is same-origin: restyle it once it has loaded.
+  if (!window.__vlensSentenceCase) {
+    window.__vlensSentenceCase = setInterval(() => {
+      document.querySelectorAll('iframe[title="streamlit_webrtc.component.webrtc_streamer"]')
+        .forEach(iframe => {
+          const doc = iframe.contentDocument;
+          if (!doc || !doc.head || doc.getElementById('vlens-sentence-case')) return;
+          const style = doc.createElement('style');
+          style.id = 'vlens-sentence-case';
+          style.textContent = 'button { text-transform: none !important; }';
+          doc.head.appendChild(style);
+        });
+    }, 300);
+  }
   if (window.__vlensPage === frame.page) return;
   window.__vlensPage = frame.page;
   let tries = 0;

@@ -188,6 +188,10 @@ def test_the_phone_capture_screen_shows_video_step_hint_and_manual_button_at_onc
             assert box is not None, f"{name} is not on the page"
             assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], (
                 f"{name} is not wholly in the first screen: {box}")
+        # The component's buttons in the app's sentence case ("Stop"), not its theme's capitals.
+        stop = page.frame_locator(
+            'iframe[title="streamlit_webrtc.component.webrtc_streamer"]').locator("button").first
+        expect(stop).to_have_css("text-transform", "none")
         settled(page, "phone capture")
         README_SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(README_SHOTS / "phone-capture.png"))
