@@ -33,10 +33,10 @@ ASPECT_TOLERANCE = 0.08  # ID-1 1.586 +-8 %: A4 paper (1.41) and 16:9 screens (1
 MIN_EDGE_COVER = 0.55  # every edge visible along at least this share (a thumb hides ~20 %)
 MIN_MEAN_COVER = 0.72  # and the four together along this share on average
 MAX_TILT_DEG = 13.0  # the card's edges may lean this much (10 degrees of tilt plus perspective)
-LINES_PER_BAND = 12
+LINES_PER_BAND = 12  # candidate lines kept per edge band
 # Lines of print on a card side: the Egyptian ID has about five to seven per side; an ID-card-
 # sized patch of a printed page has twelve or more.
-MAX_PRINT_LINES = 11  # candidate lines kept per edge band
+MAX_PRINT_LINES = 11
 # Bands (shares of the frame) in which each edge may lie: the guide is centred and two thirds
 # of the width; a card 30-95 % of the width held near it has its edges here.
 OUTER_LIMIT = 0.01
