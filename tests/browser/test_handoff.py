@@ -97,12 +97,18 @@ def _refused_in_both_languages(page: Page, link: str, reason: str) -> None:
         expect(block.get_by_text(say(language, f"handoff.refused.{reason}"))).to_be_visible()
 
 
-def _decoded_qr(page: Page) -> str:
-    """The QR code on a screenshot of the computer's screen, decoded by OpenCV."""
-    png = page.screenshot()
-    image = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR)
-    text, _, _ = cv2.QRCodeDetector().detectAndDecode(image)
-    return str(text)
+def _decoded_qr(page: Page, expected: str, timeout_s: float = 15.0) -> str:
+    """The QR code on a screenshot of the computer's screen, decoded by OpenCV; screenshots are
+    taken until it reads ``expected`` or ``timeout_s`` passes (while the page reruns, Streamlit
+    fades stale elements and the new image may still be loading)."""
+    deadline = time.monotonic() + timeout_s
+    while True:
+        png = page.screenshot()
+        image = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR)
+        text, _, _ = cv2.QRCodeDetector().detectAndDecode(image)
+        if str(text) == expected or time.monotonic() > deadline:
+            return str(text)
+        page.wait_for_timeout(300)
 
 
 def _shown_link(page: Page) -> str:
@@ -153,7 +159,7 @@ def test_a_computer_without_a_camera_hands_the_attempt_to_a_phone_by_qr_code(
     expect(keyed(desktop, "handoff_code").locator("code")).not_to_have_text(english_link)
     link = _shown_link(desktop)
     assert link != english_link and link.startswith(handoff_server.url + "/?handoff=")
-    assert _decoded_qr(desktop) == link
+    assert _decoded_qr(desktop, link) == link
     copy = keyed(desktop, "handoff_copy")
     copy.get_by_role("button", name=say(AR, "handoff.copy")).click()
     expect(copy.get_by_text(say(AR, "handoff.copied"))).to_be_visible()
