@@ -74,7 +74,17 @@ _FRAME_JS: Final = """
   const root = document.documentElement;
   root.lang = frame.lang;
   root.dir = frame.dir;
+  // Streamlit writes set_page_config's title when it changes (a language switch), possibly after
+  // this script: the page's own title is put back whenever something else writes one.
+  window.__vlensTitle = frame.title;
   document.title = frame.title;
+  if (!window.__vlensTitleKeeper) {
+    window.__vlensTitleKeeper = new MutationObserver(() => {
+      if (document.title !== window.__vlensTitle) document.title = window.__vlensTitle;
+    });
+    window.__vlensTitleKeeper.observe(document.head,
+      {childList: true, subtree: true, characterData: true});
+  }
   // streamlit-webrtc's own buttons (START, STOP, SELECT CAMERA) are capitalised by its theme;
   // the app writes sentence case. Its iframe is same-origin: restyle it once it has loaded.
   if (!window.__vlensSentenceCase) {
