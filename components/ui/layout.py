@@ -88,17 +88,26 @@ _FRAME_JS: Final = """
   // streamlit-webrtc's own buttons (START, STOP, SELECT CAMERA) are capitalised by its theme;
   // the app writes sentence case. Its iframe is same-origin: restyle it once it has loaded.
   if (!window.__vlensSentenceCase) {
-    window.__vlensSentenceCase = setInterval(() => {
-      document.querySelectorAll('iframe[title="streamlit_webrtc.component.webrtc_streamer"]')
-        .forEach(iframe => {
-          const doc = iframe.contentDocument;
-          if (!doc || !doc.head || doc.getElementById('vlens-sentence-case')) return;
-          const style = doc.createElement('style');
-          style.id = 'vlens-sentence-case';
-          style.textContent = 'button { text-transform: none !important; }';
-          doc.head.appendChild(style);
-        });
-    }, 300);
+    const restyle = iframe => {
+      const doc = iframe.contentDocument;
+      if (!doc || !doc.head || doc.getElementById('vlens-sentence-case')) return;
+      const style = doc.createElement('style');
+      style.id = 'vlens-sentence-case';
+      style.textContent = 'button { text-transform: none !important; }';
+      doc.head.appendChild(style);
+    };
+    const scan = () => document
+      .querySelectorAll('iframe[title="streamlit_webrtc.component.webrtc_streamer"]')
+      .forEach(iframe => {
+        restyle(iframe);
+        if (!iframe.dataset.vlensSentenceCase) {
+          iframe.dataset.vlensSentenceCase = '1';
+          iframe.addEventListener('load', () => restyle(iframe));
+        }
+      });
+    window.__vlensSentenceCase = new MutationObserver(scan);
+    window.__vlensSentenceCase.observe(document.body, {childList: true, subtree: true});
+    scan();
   }
   if (window.__vlensPage === frame.page) return;
   window.__vlensPage = frame.page;
