@@ -109,3 +109,15 @@ def test_each_uploaded_file_is_released_from_memory_once_processed_and_its_outco
         at.run()  # a later run still shows the outcome and keeps the photo
         assert "ID front added." in page_text(at)
         assert at.header[0].value == "Step 2 of 3: back of your ID"
+
+
+def test_removing_an_uploaded_file_takes_its_outcome_message_away() -> None:
+    with simulator(), fake_camera():
+        at = start_app()
+        upload(at, "upload_id_back", "back.jpg", jpeg(no_face_frame(seed=3)), "image/jpeg")
+        assert at.error[-1].value.startswith("We could not find an ID card in this photo")
+        at.run()  # released from memory: the outcome stays while the file is listed
+        assert any(e.value.startswith("We could not find an ID card") for e in at.error)
+        at.file_uploader(key="upload_id_back").set_value(None)  # the customer removes it
+        at.run()
+        assert not any(e.value.startswith("We could not find an ID card") for e in at.error)

@@ -66,6 +66,15 @@ def _show_last_outcome(key: str) -> None:
         _show(*note[1].split("|", 1))
 
 
+def _forget_when_removed(key: str) -> None:
+    """The customer removed the file (the widget changed to no file): its outcome goes too.
+
+    A released file also reads back as no file, but without a change from the browser, so
+    this callback does not run for it."""
+    if st.session_state.get(key) is None:
+        _notes().pop(key, None)
+
+
 def _remember(key: str, uploaded: Any, kind: str, text: str) -> None:
     """Record and show the outcome for this file, then release its bytes."""
     _notes()[key] = (uploaded.file_id, f"{kind}|{text}")
@@ -86,7 +95,8 @@ def release_upload(file_id: str) -> None:
 
 def _card_upload(step: str, label: str) -> None:
     key = f"upload_{step}"
-    uploaded = st.file_uploader(label, type=CARD_TYPES, key=key)
+    uploaded = st.file_uploader(label, type=CARD_TYPES, key=key,
+                                on_change=_forget_when_removed, args=(key,))
     if uploaded is None:
         _show_last_outcome(key)
         return
@@ -114,7 +124,8 @@ def _card_upload(step: str, label: str) -> None:
 
 def _face_upload() -> None:
     key = "upload_face"
-    uploaded = st.file_uploader(t("upload.face_label"), type=VIDEO_TYPES, key=key)
+    uploaded = st.file_uploader(t("upload.face_label"), type=VIDEO_TYPES, key=key,
+                                on_change=_forget_when_removed, args=(key,))
     if uploaded is None:
         _show_last_outcome(key)
         return
