@@ -13,6 +13,7 @@ import streamlit.components.v1 as st_components
 from streamlit_webrtc import WebRtcMode, webrtc_streamer
 from streamlit_webrtc.config import Translations
 
+from components.capture.self_view_bitrate import cap_self_view_bitrate
 from components.capture.webrtc import SELF_VIEW_MAX_WIDTH, FrameCallback
 from components.turn_credentials import session_ice_servers
 from components.ui import capture_state
@@ -110,6 +111,7 @@ def live_camera(callback: FrameCallback, step: str | None = None) -> Any:
     ``callback`` comes from ``make_video_frame_callback(engine)`` with the engine kept in
     the attempt; it runs on streamlit-webrtc's thread and never touches Streamlit. The
     self-view it sends back follows the width the video is displayed at."""
+    cap_self_view_bitrate()
     context = webrtc_streamer(
         key=WIDGET_KEY,
         mode=WebRtcMode.SENDRECV,
