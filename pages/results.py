@@ -33,6 +33,7 @@ NUMERIC_FIELDS = {"idNumber", "dateOfBirth", "releaseDate", "idExpiry"}
 # (left-to-right isolate for numbers and dates, first-strong isolate for names and addresses).
 LTR_ISOLATE, FIRST_STRONG_ISOLATE, POP_ISOLATE = "\u2066", "\u2068", "\u2069"
 CONFIRM_DELETE = "results_confirm_delete"
+PHONE_RESULT_POLL_S = 5.0  # the computer looks for a newer result from the phone this often
 
 
 def _labelled(label: str, text: str) -> None:
@@ -158,10 +159,21 @@ def _phone_result() -> bool:
         return False
     story = phone_result_story(state.verdict, state.transaction_id, t)
     _story(story)
+    integration.back_with_result(state.verdict, state.transaction_id)
     with st.container(key="phone_result_support"):
         st.text("\n".join(story.support))
     _actions(story)
+    assert isinstance(side, DesktopHandoff)
+    _watch_phone_result(side, (state.verdict, state.transaction_id))
     return True
+
+
+@st.fragment(run_every=PHONE_RESULT_POLL_S)
+def _watch_phone_result(side: DesktopHandoff, shown: tuple[str | None, str | None]) -> None:
+    """A later result from the phone (it sent again) replaces the one shown here."""
+    state = side.state()
+    if state is not None and (state.verdict, state.transaction_id) != shown:
+        st.rerun(scope="app")
 
 
 outcome = attempt.outcome

@@ -7,7 +7,9 @@ from urllib.parse import parse_qs, urlsplit
 
 from streamlit.testing.v1 import AppTest
 
-from components.integration.handoff import QUERY_PARAMETER
+from components.integration.config import DEMO_LINK_SECRET
+from components.integration.handoff import QUERY_PARAMETER, HandoffStatus, report_progress
+from components.integration.links import mint_link
 from components.ui.handoff_side import DesktopHandoff, PhoneHandoff
 from components.ui.strings_en import STRINGS
 from tests.app_harness import APP, attempt_of, demo_mode, fake_camera, page_text, start_app
@@ -50,3 +52,42 @@ def test_a_phone_is_told_when_the_computer_takes_the_attempt_back() -> None:
         phone.run()
         assert phone.title[0].value == STRINGS["handoff.taken_back.title"]
         assert STRINGS["handoff.taken_back.body"] in page_text(phone)
+
+
+def test_the_computer_shows_the_phones_latest_result_and_the_way_back_to_the_business() -> None:
+    link = mint_link(DEMO_LINK_SECRET, "shop-cust-9", public_url="http://localhost:8501",
+                     return_url="https://shop.example.com/kyc").token
+    with demo_mode(), fake_camera():
+        desktop = AppTest.from_file(APP, default_timeout=60)
+        desktop.query_params["link"] = link
+        desktop.run()
+        desktop.button(key="language_en").click().run()
+        desktop.checkbox(key="consent_checkbox").check().run()
+        desktop.button(key="consent_continue").click().run()
+        desktop.button(key="handoff_offer_start").click().run()
+        side = attempt_of(desktop).handoff
+        assert isinstance(side, DesktopHandoff)
+        phone = AppTest.from_file(APP, default_timeout=60)
+        phone.query_params[QUERY_PARAMETER] = parse_qs(
+            urlsplit(side.started.url).query)[QUERY_PARAMETER][0]
+        phone.run()
+        on_phone = attempt_of(phone).handoff
+        assert isinstance(on_phone, PhoneHandoff)
+
+        # The phone's first try got no answer (an outage); the computer shows that result.
+        report_progress(on_phone.store, on_phone.claim, HandoffStatus.DONE, verdict="incomplete")
+        desktop.run()
+        assert desktop.title[0].value == STRINGS["results.title"]
+        assert STRINGS["verdict.incomplete.title"] in page_text(desktop)
+        assert STRINGS["link.reference"].format(
+            business="shop.example.com", reference="shop-cust-9") in page_text(desktop)
+        back = [m.value for m in desktop.markdown if "https://shop.example.com/kyc?" in m.value]
+        assert len(back) == 1
+        assert STRINGS["link.back"].format(business="shop.example.com") in back[0]
+
+        # The phone sent again and was verified: the computer follows.
+        report_progress(on_phone.store, on_phone.claim, HandoffStatus.DONE, verdict="verified",
+                        transaction_id="tx-phone-2")
+        desktop.run()
+        assert STRINGS["verdict.verified.title"] in page_text(desktop)
+        assert "tx-phone-2" in page_text(desktop)

@@ -178,8 +178,9 @@ def claim_handoff(store: Store, token: str, secret: str | None, *,
 def report_progress(store: Store, claim: PhoneClaim, status: HandoffStatus, *,
                     verdict: str | None = None, transaction_id: str | None = None,
                     clock: Callable[[], float] = time.time) -> bool:
-    """The phone's progress (forward only; ``DONE`` with the result summary). False when the
-    hand-off is no longer the phone's to report on (cancelled by the computer, or unknown)."""
+    """The phone's progress (forward only; ``DONE`` with the result summary, and again with a
+    later result when the phone sends once more). False when the hand-off is no longer the
+    phone's to report on (cancelled by the computer, or unknown)."""
     if status not in _ORDER[1:]:
         raise ValueError(f"a phone cannot report {status}")
     table = store.tables.handoffs
@@ -192,10 +193,12 @@ def report_progress(store: Store, claim: PhoneClaim, status: HandoffStatus, *,
         current = HandoffStatus(row.status)
         if current is HandoffStatus.CANCELLED:
             return False
-        if current is HandoffStatus.DONE or _ORDER.index(status) <= _ORDER.index(current):
+        resent = current is HandoffStatus.DONE and status is HandoffStatus.DONE
+        if not resent and (current is HandoffStatus.DONE
+                           or _ORDER.index(status) <= _ORDER.index(current)):
             return True  # nothing new for the computer (a retake after the result, a rerun)
         values: dict[str, object] = {"status": status.value, "updated_at": clock()}
-        if status is HandoffStatus.DONE:
+        if status is HandoffStatus.DONE:  # a later result (the phone sent again) replaces it
             values.update(verdict=verdict, transaction_id=transaction_id)
         conn.execute(table.update().where(table.c.id == claim.handoff_id).values(**values))
     return True

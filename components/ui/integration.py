@@ -3,8 +3,9 @@ the links-required policy, funnel events, recording the result, and "Back to <bu
 
 Call sites: app.py (``gate``), pages/capture.py (``observe_capture``), pages/review.py and
 pages/results.py (``recorder()`` handed to ``Attempt.send``; the submission's worker thread calls
-it), pages/results.py (``back_to_business``, ``with_reference``). The session keeps one
-``AttemptContext`` (not in the attempt: "Start over" keeps the link that admitted the customer).
+it), pages/results.py (``back_to_business``, ``back_with_result``, ``with_reference``). The
+session keeps one ``AttemptContext`` (not in the attempt: "Start over" keeps the link that
+admitted the customer).
 """
 
 from __future__ import annotations
@@ -267,6 +268,16 @@ def business_name(config: IntegrationConfig, return_url: str | None) -> str:
 
 def back_to_business(outcome: VerificationOutcome) -> None:
     """The "Back to <business>" button with a signed, short-lived result token."""
+    last = st.session_state.get(RECORDER)
+    not_recorded = isinstance(last, Recorder) and id(outcome) in last.failed_for
+    back_with_result(outcome.verdict.value, outcome.transaction_id, not_recorded=not_recorded)
+
+
+def back_with_result(verdict: str, transaction_id: str | None, *,
+                     not_recorded: bool = False) -> None:
+    """The business's reference and the way back to it with this result (also on the computer
+    once the customer finished on their phone); a warning when the result could not be
+    recorded for the business."""
     rt = runtime()
     attempt = context()
     if rt is None:
@@ -274,14 +285,13 @@ def back_to_business(outcome: VerificationOutcome) -> None:
     business = business_name(rt.config, attempt.return_url)
     if attempt.reference:
         st.caption(t("link.reference", business=business, reference=attempt.reference))
-    last = st.session_state.get(RECORDER)
-    if isinstance(last, Recorder) and id(outcome) in last.failed_for:
+    if not_recorded:
         st.warning(t("link.not_passed_on", business=business))
     if not attempt.return_url or not rt.config.link_secret:
         return
     url = return_url_with_result(
         attempt.return_url, rt.config.link_secret, reference=attempt.reference,
-        verdict=outcome.verdict.value, transaction_id=outcome.transaction_id,
+        verdict=verdict, transaction_id=transaction_id,
         now=time.time(), ttl_s=rt.config.return_token_ttl_s)
     # An anchor in this tab (st.link_button opens a new one): the customer goes back.
     st.markdown(

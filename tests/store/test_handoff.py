@@ -112,6 +112,23 @@ def test_the_computer_sees_the_phone_progress_forward_to_the_result(store: Store
     assert _status(store, started, T0 + 3 * OPEN_WITHIN_S) is HandoffStatus.DONE
 
 
+def test_a_later_result_from_the_phone_replaces_the_first_one_on_the_computer(
+        store: Store) -> None:
+    """The phone's first try ended without an answer (an outage); it sent again and got one."""
+    started, token = _start(store)
+    claim = claim_handoff(store, token, SECRET, clock=lambda: T0 + 10)
+    assert report_progress(store, claim, HandoffStatus.DONE, verdict="unavailable",
+                           clock=lambda: T0 + 20)
+    assert report_progress(store, claim, HandoffStatus.VERIFYING, clock=lambda: T0 + 30)
+    assert _status(store, started, T0 + 30) is HandoffStatus.DONE  # the computer keeps a result
+    assert report_progress(store, claim, HandoffStatus.DONE, verdict="verified",
+                           transaction_id="tx-8", clock=lambda: T0 + 40)
+    state = handoff_state(store, started.handoff_id, clock=lambda: T0 + 50)
+    assert state is not None
+    assert (state.status, state.verdict, state.transaction_id) == (
+        HandoffStatus.DONE, "verified", "tx-8")
+
+
 def test_reports_without_the_phone_secret_change_nothing(store: Store) -> None:
     started, token = _start(store)
     claim = claim_handoff(store, token, SECRET, clock=lambda: T0 + 10)
