@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs, urlsplit
 
+from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from components.integration.config import DEMO_LINK_SECRET
@@ -73,6 +74,15 @@ def test_the_computer_shows_the_phones_latest_result_and_the_way_back_to_the_bus
         phone.run()
         on_phone = attempt_of(phone).handoff
         assert isinstance(on_phone, PhoneHandoff)
+
+        # Both devices noted the hand-off under the computer's attempt (the dashboard counts it).
+        events = side.store.tables.events
+        attempt_id = desktop.session_state["integration.context"].attempt_id
+        with side.store.begin() as conn:
+            noted = {row.detail for row in conn.execute(
+                select(events.c.detail).where(events.c.attempt_id == attempt_id,
+                                              events.c.name == "handoff"))}
+        assert noted == {"started", "opened"}
 
         # The phone's first try got no answer (an outage); the computer shows that result.
         report_progress(on_phone.store, on_phone.claim, HandoffStatus.DONE, verdict="incomplete")

@@ -19,6 +19,7 @@ import streamlit as st
 from sqlalchemy.exc import SQLAlchemyError
 
 from components.integration.config import DEFAULT_PUBLIC_URL
+from components.integration.funnel import FunnelEvent
 from components.integration.handoff import (
     QUERY_PARAMETER,
     HandoffRefused,
@@ -139,6 +140,7 @@ def start_on_phone() -> NoReturn:
         st.error(t("handoff.unavailable"))
         st.stop()
     attempt.handoff = DesktopHandoff(rt.store, started, attempt.language)
+    integration.note(FunnelEvent("handoff", "started"))
     navigation.go("handoff")
 
 
@@ -225,6 +227,7 @@ def admit(page_name: str) -> None:
     attempt.handoff = PhoneHandoff(rt.store, claim)
     set_language(language)
     integration.adopt_context(claim.context)
+    integration.note(FunnelEvent("handoff", "opened"))
     log.info("hand-off opened on a phone")
     navigation.go("consent")  # consent is confirmed on the phone too
 

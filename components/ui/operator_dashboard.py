@@ -66,6 +66,10 @@ def _dashboard(store: Store, since: float) -> None:
                             ("upload_fallback", "Upload fallback")):
             value = rates[name]
             st.metric(f"{label} rate", "–" if value is None else f"{value:.0%}")
+        phone = reports.handoffs(store, since=since)
+        st.markdown("**Continued on a phone**")
+        st.caption(f"Codes shown: {phone['started']} · opened on a phone: {phone['opened']} · "
+                   f"finished there: {phone['finished']}")
     with right:
         for name, label in (("hint", "Most frequent hints"),
                             ("error", "Most frequent error codes")):
