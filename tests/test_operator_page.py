@@ -11,20 +11,30 @@ header and the "remote address".
 from __future__ import annotations
 
 import logging
+import os
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.integration.results import AttemptContext, record_result, result_record
+from components.integration.runtime import close_runtimes
 from components.operator_accounts import hash_password
+from components.store import Store, open_store
+from components.store.settings import URL_ENV, normalise_url, sqlite_url
 from components.ui.operator_auth import THROTTLE
 from components.vlens.client import VlensClient
 from components.vlens.flow import VerificationImages, run_verification
 from components.vlens.simulator import DEMO_OTP, Fault, ForcedError, Scenario, Simulator
 from tests import imagery
+from tests.app_harness import attempt_of, fake_camera, send, simulator, start_app
+from tests.clips import selfie_video
+from tests.postgres import postgres_server  # noqa: F401  (session fixture)
 
 PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "operator.py")
 PASSWORD = "correct horse battery staple 42"
@@ -110,8 +120,12 @@ def connection(monkeypatch: pytest.MonkeyPatch) -> Connection:
 
 
 @pytest.fixture
-def verified() -> Iterator[Verified]:
-    with Simulator(Scenario()) as simulator:
+def verified(request: pytest.FixtureRequest) -> Iterator[Verified]:
+    """A verification and its customer on a simulator whose image listing names the
+    transaction (``transaction_id``, the default here) or carries it in the file names
+    (``file_names``); the documented listing, which says neither, has tests of its own."""
+    listing = getattr(request, "param", "transaction_id")
+    with Simulator(Scenario(image_listing=listing)) as simulator:
         yield verify_and_register(simulator)
 
 
@@ -295,6 +309,7 @@ def test_the_audit_log_names_the_operator_and_no_customer(
     assert verified.transaction_id in logged
 
 
+@pytest.mark.parametrize("verified", ["transaction_id", "file_names"], indirect=True)
 def test_a_transaction_of_another_customer_is_not_shown(verified: Verified) -> None:
     link(verified)  # customer A
     other = verify_and_register(verified.simulator, OTHER_PHONE, "x@example.com", seed=10)
@@ -345,6 +360,7 @@ def test_the_operator_vlens_account_is_used_when_configured(verified: Verified) 
     assert not lookup_form_shown(broken)
 
 
+@pytest.mark.parametrize("verified", ["transaction_id", "file_names"], indirect=True)
 def test_lookup_by_phone_shows_every_image_of_the_transaction(verified: Verified) -> None:
     link(verified)
     at = unlock(accounts_page(verified.simulator))
@@ -488,3 +504,190 @@ def test_the_integration_views_list_deliveries_and_resend_a_dead_one(verified: V
                            .where(store.tables.outbox.c.id == dead)).one()
     assert row.status == "pending"
     store.dispose()
+
+
+# --- Vlens' documented listing: file names only, no word of the transaction ----------------
+
+CONFIRM = "Confirm before the images are shown"
+NOT_OURS = "not a verification made through this app"
+
+
+@dataclass
+class Recorded:
+    """A verification this app recorded (as its submission's recorder does), and its customer
+    linked to it, on a simulator whose image listing is Vlens' documented one."""
+
+    verified: Verified
+    store_url: str
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The app's store, in SQLite and in a real PostgreSQL; the page's runtime on it is closed
+    afterwards."""
+    if request.param == "sqlite":
+        url = sqlite_url(tmp_path / "app.sqlite3")
+    else:
+        url = str(request.getfixturevalue("postgres_server").fresh_database())
+    yield url
+    close_runtimes(normalise_url(url))
+
+
+def record(store_url: str, simulator: Simulator, seed: int = 0) -> str:
+    """A verification recorded the way the app's recorder does it; its transaction id."""
+    with VlensClient(simulator.demo_config()) as client:
+        outcome = run_verification(client, verification_images(seed))
+    assert outcome.transaction_id
+    context = AttemptContext.new()
+    store: Store = open_store(store_url)
+    try:
+        record_result(store, result_record(outcome, context, finished_at=time.time()), context,
+                      webhooks=False)
+    finally:
+        store.dispose()
+    return outcome.transaction_id
+
+
+def register_and_link(simulator: Simulator, transaction_id: str, phone: str = PHONE,
+                      email: str = EMAIL) -> None:
+    with VlensClient(simulator.demo_config()) as client:
+        otp = client.register_step_verify_phone(phone)
+        session = client.register(phone, email=email, password="pw-123456",
+                                  phone_number_otp=DEMO_OTP,
+                                  phone_number_otp_request_id=otp.data["phoneNumberOtpRequestId"])
+        linked = client.link_user_with_transaction(transaction_id,
+                                                   user_token=session.access_token)
+    assert not linked.failed
+
+
+@pytest.fixture
+def documented() -> Iterator[Simulator]:
+    with Simulator(Scenario(image_listing="documented")) as simulator:
+        yield simulator
+
+
+def store_page(simulator: Simulator, store_url: str) -> AppTest:
+    return unlock(page(simulator, {"accounts": ACCOUNTS},
+                       integration={"database_url": store_url}))
+
+
+def ask_for(at: AppTest, transaction_id: str, lookup: str = PHONE) -> AppTest:
+    at.text_input(key="operator_lookup_value").input(lookup)
+    at = click(at, "Find images")
+    assert "6 image(s) on file for this customer" in texts(at)
+    at.text_input(key="operator_show_tx").input(transaction_id)
+    return click(at, "Show images")
+
+
+def confirm(at: AppTest, reason: str, tick: bool = True) -> AppTest:
+    if tick:
+        at.checkbox(key="operator_confirm_checked").check()
+    at.text_input(key="operator_confirm_reason").input(reason)
+    return click(at, "Confirm and show images")
+
+
+def audit_records(caplog: pytest.LogCaptureFixture) -> list[dict[str, Any]]:
+    return [dict(r.event_fields) for r in caplog.records  # type: ignore[attr-defined]
+            if r.name == "vlens.operator"]
+
+
+def test_with_the_documented_listing_a_transaction_this_app_did_not_record_is_refused(
+        documented: Simulator, store_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    transaction_id = verify_and_register(documented).transaction_id  # made outside the app
+    register_and_link(documented, transaction_id, OTHER_PHONE, "x@example.com")
+    caplog.set_level(logging.INFO, logger="vlens.operator")
+    at = ask_for(store_page(documented, store_url), transaction_id, OTHER_PHONE)
+    assert NOT_OURS in texts(at)
+    assert CONFIRM not in texts(at)
+    assert not any(c.key == "operator_confirm_checked" for c in at.checkbox)
+    assert image_count(at) == 0
+    assert documented.requests_to("GetStepImage") == []
+    refused = audit_records(caplog)[-1]
+    assert (refused["action"], refused["transaction_id"], refused["reason"]) == (
+        "transaction refused", transaction_id, "not recorded by this app")
+
+
+def test_with_the_documented_listing_a_recorded_transaction_waits_for_the_operators_check(
+        documented: Simulator, store_url: str) -> None:
+    transaction_id = record(store_url, documented)
+    register_and_link(documented, transaction_id)
+    at = ask_for(store_page(documented, store_url), transaction_id)
+    assert CONFIRM in texts(at)
+    assert "does not say which verification they belong to" in texts(at)
+    assert f"Transaction {transaction_id} is a verification made through this app" in texts(at)
+    assert image_count(at) == 0
+    at = confirm(at, "support ticket SUP-1042", tick=False)  # reason given, box not ticked
+    assert "Tick the box" in texts(at)
+    assert image_count(at) == 0
+    assert documented.requests_to("GetStepImage") == []
+
+
+def test_the_operators_confirmation_is_audited_with_the_reason_then_the_images_are_shown(
+        documented: Simulator, store_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    transaction_id = record(store_url, documented)
+    register_and_link(documented, transaction_id)
+    caplog.set_level(logging.INFO, logger="vlens.operator")
+    at = confirm(ask_for(store_page(documented, store_url), transaction_id),
+                 "support ticket SUP-1042")
+    assert not at.exception
+    assert image_count(at) == 6
+    assert CONFIRM not in texts(at)
+    assert {r.query["TransactionId"] for r in documented.requests_to("GetStepImage")} == {
+        transaction_id}
+    confirmed, viewed = audit_records(caplog)[-2:]
+    assert confirmed == {"event": "operator_audit", "operator": "alice",
+                         "action": "confirmed a transaction is the customer's",
+                         "transaction_id": transaction_id, "reason": "support ticket SUP-1042"}
+    assert (viewed["action"], viewed["transaction_id"], viewed["confirmed_by_operator"]) == (
+        "viewed images", transaction_id, True)
+    assert PHONE not in caplog.text and EMAIL not in caplog.text
+
+
+def test_a_reason_naming_the_customer_is_refused_and_nothing_is_shown(
+        documented: Simulator, store_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    transaction_id = record(store_url, documented)
+    register_and_link(documented, transaction_id)
+    caplog.set_level(logging.INFO, logger="vlens.operator")
+    at = confirm(ask_for(store_page(documented, store_url), transaction_id),
+                 "customer 010 0123 4567 called")
+    assert "Leave the customer's e-mail, phone and ID numbers out" in texts(at)
+    assert image_count(at) == 0
+    assert documented.requests_to("GetStepImage") == []
+    assert "0123" not in caplog.text
+
+
+def test_when_the_apps_records_cannot_be_read_no_images_are_shown(
+        documented: Simulator) -> None:
+    transaction_id = verify_and_register(documented).transaction_id
+    register_and_link(documented, transaction_id, OTHER_PHONE, "x@example.com")
+    unreachable = "postgresql://app:secret-pw@127.0.0.1:9/vlens"
+    at = ask_for(store_page(documented, unreachable), transaction_id, OTHER_PHONE)
+    assert "records cannot be read right now" in texts(at)
+    assert "secret-pw" not in texts(at)
+    assert image_count(at) == 0
+    assert documented.requests_to("GetStepImage") == []
+
+
+def test_a_self_service_verification_made_in_the_app_can_be_confirmed_on_the_operator_page(
+        store_url: str) -> None:
+    """No link, no business reference: the app still records the finished verification (its
+    transaction id, never images or personal data), which is what the operator page checks."""
+    with simulator(Scenario(image_listing="documented")) as sim, fake_camera(), \
+            patch.dict(os.environ, {URL_ENV: store_url}):
+        at = start_app()
+        for key, name, data, mime in (
+                ("upload_id_front", "front.jpg", imagery.jpeg(imagery.card_in_frame(
+                    imagery.id_card_front(), 1600, 1200, fill=0.7)), "image/jpeg"),
+                ("upload_id_back", "back.jpg", imagery.jpeg(imagery.card_in_frame(
+                    imagery.id_card_back(), 1600, 1200, fill=0.7, seed=2)), "image/jpeg"),
+                ("upload_face", "selfie.mp4", selfie_video(), "video/mp4")):
+            at.file_uploader(key=key).set_value((name, data, mime))
+            at.run()
+        at = send(at)
+        outcome = attempt_of(at).outcome
+        assert outcome is not None and outcome.verified and outcome.transaction_id
+        register_and_link(sim, outcome.transaction_id)
+        at = ask_for(store_page(sim, store_url), outcome.transaction_id)
+        assert CONFIRM in texts(at)
+        at = confirm(at, "support ticket SUP-7")
+    assert image_count(at) == 6

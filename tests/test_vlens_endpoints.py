@@ -145,6 +145,7 @@ def test_key_only_steps_link_list_and_download(simulator: Simulator,
 
     names = client.list_user_images(phone)
     assert names.id_front_image == "id_front.jpg" and names.liveness_face02_image == "face_2.jpg"
+    assert names.transaction_id is None  # as Vlens documents it: file names only
     listing = simulator.requests_to("GetUserDigitalIdentityImages")[0]
     assert listing.method == "GET" and listing.query == {"emailOrPhoneNumber": phone}
     assert client.get_step_image(transaction_id, names.liveness_face02_image) == jpegs.faces[1]

@@ -112,6 +112,8 @@ def test_scenario_from_command_line_options() -> None:
     assert scenario.rate_limit and not scenario.spoof
     assert scenario.faults[0].path == "verify/id/front" and scenario.faults[0].times == 2
     assert scenario.forced_errors["liveness"].code == 4206
+    assert scenario.image_listing == "documented"
+    assert parse_scenario(["--image-listing", "file_names"]).image_listing == "file_names"
 
 
 

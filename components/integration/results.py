@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy import func, select
+
 from components.observability.events import verification_event
 from components.store import Store
 from components.vlens.flow import Verdict, VerificationOutcome
@@ -81,3 +83,26 @@ def record_result(store: Store, record: Mapping[str, Any], context: AttemptConte
             complete_link(conn, store, context.link_id,
                           transaction_id=record.get("transaction_id"), verdict=verdict, now=now)
     return RecordedResult(result_id, event_id)
+
+
+@dataclass(frozen=True)
+class RecordedVerification:
+    """What the store knows of a verification made through this app (no personal data)."""
+
+    transaction_id: str
+    verdict: str
+    recorded_at: float  # UTC epoch seconds of the latest run of that transaction
+
+
+def recorded_verification(store: Store, transaction_id: str) -> RecordedVerification | None:
+    """The latest result this app recorded for ``transaction_id`` (any letter case), or None
+    when no verification made through this app had that id."""
+    results = store.tables.results
+    with store.begin() as conn:
+        row = conn.execute(
+            select(results.c.transaction_id, results.c.verdict, results.c.created_at)
+            .where(func.lower(results.c.transaction_id) == transaction_id.strip().lower())
+            .order_by(results.c.created_at.desc()).limit(1)).first()
+    if row is None:
+        return None
+    return RecordedVerification(str(row.transaction_id), str(row.verdict), float(row.created_at))

@@ -39,3 +39,15 @@ def get_runtime(config: IntegrationConfig) -> Runtime:
                                                              config.webhook_secret)).start()
             runtime = _runtimes[config] = Runtime(config, store, worker)
         return runtime
+
+
+def close_runtimes(store_url: str) -> None:
+    """Stop the worker and close the store of every runtime on ``store_url`` (tests that
+    point the app at a database of their own release it with this)."""
+    with _lock:
+        closing = [key for key, held in _runtimes.items() if held.config.store.url == store_url]
+        runtimes = [_runtimes.pop(key) for key in closing]
+    for runtime in runtimes:
+        if runtime.worker is not None:
+            runtime.worker.stop()
+        runtime.store.dispose()

@@ -108,8 +108,8 @@ def _summarise(value: Any) -> Any:
     return value
 
 
-def _file_name(kind: str, data: bytes) -> str:
-    return f"{kind}.png" if data.startswith(b"\x89PNG") else f"{kind}.jpg"
+def _file_name(kind: str, data: bytes, prefix: str = "") -> str:
+    return f"{prefix}{kind}.png" if data.startswith(b"\x89PNG") else f"{prefix}{kind}.jpg"
 
 
 class _Simulator:
@@ -309,18 +309,26 @@ class _Simulator:
         keys = {"idFrontImage": "id_front", "idBackImage": "id_back",
                 "livenessImage": "liveness", "livenessFace01Image": "face_1",
                 "livenessFace02Image": "face_2", "livenessFace03Image": "face_3"}
-        names = {key: _file_name(kind, tx.images[kind]) if kind in tx.images else None
+        prefix = self._name_prefix(tx.id)
+        names = {key: _file_name(kind, tx.images[kind], prefix) if kind in tx.images else None
                  for key, kind in keys.items()}
-        # Which verification the images belong to (the operator page checks a typed
-        # transaction id against it before fetching images).
-        return envelope({**names, "transactionId": tx.id})
+        # Vlens documents file names only; the other shapes say which verification the images
+        # belong to (the operator page checks a typed transaction id against them).
+        if self.scenario.image_listing == "transaction_id":
+            names["transactionId"] = tx.id
+        return envelope(names)
+
+    def _name_prefix(self, transaction_id: str) -> str:
+        return f"{transaction_id}_" if self.scenario.image_listing == "file_names" else ""
 
     async def step_image(self, call: Call) -> Response:
         query = call.request.query_params
         tx = self.state.transaction(query.get("TransactionId"))
         name = query.get("FileName") or ""
-        kind = name.rsplit(".", 1)[0]
-        if tx is None or kind not in tx.images or _file_name(kind, tx.images[kind]) != name:
+        prefix = self._name_prefix(tx.id) if tx is not None else ""
+        kind = name.removeprefix(prefix).rsplit(".", 1)[0]
+        if (tx is None or kind not in tx.images
+                or _file_name(kind, tx.images[kind], prefix) != name):
             return _bad_request("Unknown TransactionId or FileName")
         return envelope({"image": base64.b64encode(tx.images[kind]).decode()})
 

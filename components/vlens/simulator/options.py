@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from .scenario import Fault, ForcedError, Scenario
+from .scenario import IMAGE_LISTINGS, Fault, ForcedError, Scenario
 
 
 def add_scenario_arguments(parser: argparse.ArgumentParser) -> None:
@@ -24,6 +24,9 @@ def add_scenario_arguments(parser: argparse.ArgumentParser) -> None:
                             "Vlens error CODE (HTTP status default 200)")
     group.add_argument("--token-ttl", type=float, default=86400.0, metavar="S",
                        help="seconds a service token stays valid")
+    group.add_argument("--image-listing", choices=IMAGE_LISTINGS, default="documented",
+                       help="what GetUserDigitalIdentityImages says about the transaction: "
+                            "nothing (documented), its id, or its id in every file name")
     for flag, help_text in (
         ("--aml-match", "report an AML list match"),
         ("--spoof", "report a presentation attack on liveness"),
@@ -59,7 +62,7 @@ def scenario_from_args(args: argparse.Namespace) -> Scenario:
         src_invalid=args.src_invalid, authority_unverified=args.authority_unverified,
         validation_errors=args.validation_errors, services_in_data=args.services_in_data,
         lowercase_keys=args.lowercase_keys, check_images=not args.no_image_checks,
-        rate_limit=args.rate_limit,
+        rate_limit=args.rate_limit, image_listing=args.image_listing,
     )
 
 

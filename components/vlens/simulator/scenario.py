@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Literal
 
 DEMO_API_KEY = "demo-api-key"
 DEMO_TENANT = "demo"
 DEMO_USERNAME = "demo-operator"
 DEMO_PASSWORD = "demo-password"
+ImageListing = Literal["documented", "transaction_id", "file_names"]
+IMAGE_LISTINGS: tuple[ImageListing, ...] = ("documented", "transaction_id", "file_names")
 DEMO_OTP = "123456"  # the simulator sends no SMS; this code always works
 
 
@@ -61,6 +64,9 @@ class Scenario:
     lowercase_keys: bool = False  # `validations`/`aml`/`src` instead of the documented casing
     check_images: bool = True  # decode images and look for cards and faces
     rate_limit: bool = False  # answer 429 beyond Vlens' 10 requests/s and 60/min
+    # GetUserDigitalIdentityImages: "documented" lists file names only (as Vlens documents it),
+    # "transaction_id" adds the transaction's id, "file_names" puts the id in every file name.
+    image_listing: ImageListing = "documented"
     api_key: str = field(default=DEMO_API_KEY, repr=False)
     tenancy_name: str = DEMO_TENANT
     username: str = DEMO_USERNAME
