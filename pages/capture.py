@@ -7,6 +7,7 @@ from typing import Any
 
 import streamlit as st
 
+from components.capture.hints import Hint
 from components.ui import capture_state, handoff, integration, navigation
 from components.ui.camera import live_camera, picture_missing
 from components.ui.captured import FACES_NEEDED, STEP_ORDER
@@ -33,11 +34,13 @@ def capture_status(stream: Any) -> None:
     engine = capture_state.engine()
     state = engine.snapshot()
     started = bool(stream.state.playing or stream.state.signalling)  # Start was pressed
+    hint = capture_state.live_hint(state)
+    too_large = hint is Hint.FRAME_TOO_LARGE  # pictures arrive, but none can be analysed
     no_picture = picture_missing(started, state.analysed_frames)
-    if no_picture:
+    if no_picture and not too_large:
         st.warning(t("capture.no_picture"))
     merged = capture_state.current_set(state)
-    integration.observe_capture(merged, str(state.hint))
+    integration.observe_capture(merged, str(hint))
     missing = merged.missing()
     if not missing:
         st.success(t("capture.done"))
@@ -58,11 +61,11 @@ def capture_status(stream: Any) -> None:
     with st.container(key="capture_hint_heading"):
         st.caption(t("capture.hint_heading"))
     # "Starting the camera…" only once the customer pressed Start.
-    _hint_box(t(f"hint.{state.hint}") if started else t("capture.press_start"))
+    _hint_box(t(f"hint.{hint}") if started else t("capture.press_start"))
     if step == "face":
         count = state.face_progress if str(state.step) == "face" else len(merged.faces)
         st.progress(count / FACES_NEEDED, text=t("capture.face_progress", count=count))
-    if state.manual_capture_offered or no_picture:
+    if state.manual_capture_offered or no_picture or too_large:
         handoff.offer_after_trouble()  # capturing here keeps failing: the phone may do better
     if state.manual_capture_offered:
         with st.container(key="capture_manual_note"):

@@ -8,8 +8,10 @@ from unittest.mock import patch
 
 from streamlit.testing.v1 import AppTest
 
+from tests import imagery
 from tests.app_harness import (
     APP,
+    FakeStreamer,
     demo_mode,
     fake_camera,
     page_text,
@@ -162,6 +164,44 @@ def test_a_connected_camera_that_delivers_no_picture_is_pointed_to_the_upload() 
         assert at.warning[-1].value.startswith("The camera is on but no picture reaches us.")
         camera.show("id_front", 1.0)  # frames flow: the warning goes
         at.run()
+        assert not any("no picture reaches us" in w.value for w in at.warning)
+
+
+def live_hint(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if 'role="status"' in m.value)
+
+
+def send_frames_too_large(at: AppTest, camera: FakeStreamer) -> None:
+    """Start pressed; the camera sends 1440p frames (over the analysis budget) for a second."""
+    camera.playing = True
+    at.run()
+    camera.feed([imagery.face_frame(2560, 1440, face_frac=0.3)] * 15)
+    at.run()
+
+
+def test_a_camera_sending_pictures_too_large_to_check_is_told_to_choose_another_or_upload(
+        ) -> None:
+    with simulator(), fake_camera() as camera:
+        at = start_app()
+        send_frames_too_large(at, camera)
+        assert ("Your camera sends a picture too large to check here. Choose another camera "
+                "with “Select camera”, or use “Upload instead” below.") in live_hint(at)
+
+
+def test_the_too_large_picture_hint_is_in_arabic_for_an_arabic_customer() -> None:
+    with simulator(), fake_camera() as camera:
+        at = start_app("ar")
+        send_frames_too_large(at, camera)
+        assert "الكاميرا ترسل صورة أكبر من أن نفحصها هنا" in live_hint(at)
+
+
+def test_pictures_too_large_to_check_are_not_called_no_picture() -> None:
+    with simulator(), fake_camera() as camera, patch(
+            "components.ui.camera.NO_PICTURE_AFTER_S", 0.0):
+        at = start_app()
+        send_frames_too_large(at, camera)
+        at.run()
+        assert "too large to check" in live_hint(at)
         assert not any("no picture reaches us" in w.value for w in at.warning)
 
 

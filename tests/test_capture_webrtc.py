@@ -11,7 +11,13 @@ import numpy as np
 from components.capture import CaptureConfig, CaptureEngine, Hint, Step, overlay
 from components.capture.background import BackgroundAnalyser
 from components.capture.modes import EngineMode
-from components.capture.webrtc import frame_from_bgr, make_video_frame_callback
+from components.capture.webrtc import (
+    MAX_FRAME_PIXELS,
+    OVERSIZED_WINDOW_S,
+    FrameCallback,
+    frame_from_bgr,
+    make_video_frame_callback,
+)
 from tests import imagery
 
 
@@ -206,3 +212,62 @@ def test_the_worker_analyses_12_frames_a_second_while_nothing_is_in_view_and_15_
         assert analysed[1] >= 29  # every frame once the face is seen
     finally:
         analyser.close()
+
+
+class FakeClock:
+    """Arrival times for the frame callback (no sleeping)."""
+
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def _feed(callback: FrameCallback, clock: FakeClock, frame: av.VideoFrame, count: int) -> None:
+    """``count`` arrivals of ``frame`` at 15 frames a second."""
+    for _ in range(count):
+        callback(frame)
+        clock.now += 1 / 15
+
+
+def _watching_callback() -> tuple[FrameCallback, FakeClock]:
+    clock = FakeClock()
+    engine = CaptureEngine(steps=(Step.FACE,))
+    return FrameCallback(engine, background=False, clock=clock), clock
+
+
+def _oversized_frame() -> av.VideoFrame:
+    frame = frame_from_bgr(imagery.face_frame(2560, 1440, face_frac=0.3), pts=1)
+    assert frame.width * frame.height > MAX_FRAME_PIXELS
+    return frame
+
+
+def test_a_camera_sending_only_frames_too_large_to_analyse_is_reported() -> None:
+    callback, clock = _watching_callback()
+    _feed(callback, clock, _oversized_frame(), 15)
+    assert callback.frames_too_large()
+    assert callback.engine.snapshot().analysed_frames == 0
+
+
+def test_a_stray_oversized_frame_among_camera_sized_ones_is_not_reported() -> None:
+    callback, clock = _watching_callback()
+    _feed(callback, clock, frame_from_bgr(imagery.face_frame(640, 480)), 10)
+    _feed(callback, clock, _oversized_frame(), 1)
+    assert callback.oversized_frames == 1
+    assert not callback.frames_too_large()
+
+
+def test_a_few_oversized_frames_at_the_start_are_not_yet_reported() -> None:
+    callback, clock = _watching_callback()
+    _feed(callback, clock, _oversized_frame(), 3)
+    assert not callback.frames_too_large()
+
+
+def test_the_report_ends_once_the_last_two_seconds_bring_camera_sized_frames() -> None:
+    callback, clock = _watching_callback()
+    _feed(callback, clock, _oversized_frame(), 30)
+    assert callback.frames_too_large()
+    clock.now += OVERSIZED_WINDOW_S / 2
+    _feed(callback, clock, frame_from_bgr(imagery.face_frame(640, 480)), 15)
+    assert not callback.frames_too_large()

@@ -34,6 +34,9 @@ class Hint(StrEnum):
     BLURRY = "blurry"
     HOLD_STILL = "hold_still"  # moving, or everything is fine and the capture is under way
     CAMERA_FROZEN = "camera_frozen"  # the same picture over and over: no live camera
+    # The camera's frames are over the analysis budget: never analysed, so never captured
+    # (set from the frame callback, FrameCallback.frames_too_large; the engine never sees them)
+    FRAME_TOO_LARGE = "frame_too_large"
     # Card
     NO_CARD = "no_card"
     CARD_TOO_SMALL = "card_too_small"

@@ -11,7 +11,10 @@ worker and returns the frame with the latest guidance drawn on it. The UI polls
 from __future__ import annotations
 
 import logging
+import threading
 import time
+from collections import deque
+from collections.abc import Callable
 
 import av
 import numpy as np
@@ -25,6 +28,11 @@ SELF_VIEW_MAX_WIDTH = 640
 # A client sending more (ignoring the constraints) would multiply the analysis cost of every
 # frame: such frames are not analysed, only shown back, shrunk, and counted.
 MAX_FRAME_PIXELS = 1920 * 1088
+# The live hint says the camera's picture is too large to check when most frames of the last
+# two seconds were over budget (at least a few frames: one stray frame says nothing).
+OVERSIZED_WINDOW_S = 2.0
+OVERSIZED_MIN_FRAMES = 5
+RECENT_FRAMES_KEPT = 256  # arrival records kept (over 2 s even at 120 frames/s)
 
 log = logging.getLogger(__name__)
 
@@ -43,16 +51,26 @@ class FrameCallback:
     """
 
     def __init__(self, engine: CaptureEngine, *, background: bool = True,
-                 view_width: int = SELF_VIEW_MAX_WIDTH) -> None:
+                 view_width: int = SELF_VIEW_MAX_WIDTH,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.engine = engine
         self.analyser = BackgroundAnalyser(engine) if background else None
         self.view_width = view_width
         self.oversized_frames = 0  # frames over MAX_FRAME_PIXELS, shown but not analysed
+        self._clock = clock
+        # (arrival time, over budget) of the latest frames; written on the callback thread,
+        # read by the page's status poll.
+        self._arrivals: deque[tuple[float, bool]] = deque(maxlen=RECENT_FRAMES_KEPT)
+        self._arrivals_lock = threading.Lock()
         self._reformatter = VideoReformatter()  # keeps its scaler between frames (callback thread)
         self._clock_origin: float | None = None
 
     def __call__(self, frame: av.VideoFrame) -> av.VideoFrame:
-        if frame.width * frame.height > MAX_FRAME_PIXELS:
+        oversized = frame.width * frame.height > MAX_FRAME_PIXELS
+        arrived = self._clock()
+        with self._arrivals_lock:
+            self._arrivals.append((arrived, oversized))
+        if oversized:
             return self._oversized(frame)
         bgr = frame.to_ndarray(format="bgr24")
         t = self._stream_time(frame)
@@ -79,6 +97,15 @@ class FrameCallback:
         view.pts = frame.pts
         view.time_base = frame.time_base
         return view
+
+    def frames_too_large(self) -> bool:
+        """True while most frames of the last ``OVERSIZED_WINDOW_S`` were too large to
+        analyse (and at least ``OVERSIZED_MIN_FRAMES`` arrived): the customer must be told,
+        since nothing will be captured from them."""
+        since = self._clock() - OVERSIZED_WINDOW_S
+        with self._arrivals_lock:
+            recent = [oversized for arrived, oversized in self._arrivals if arrived >= since]
+        return len(recent) >= OVERSIZED_MIN_FRAMES and 2 * sum(recent) > len(recent)
 
     def stats(self) -> AnalysisStats | None:
         return self.analyser.stats() if self.analyser is not None else None

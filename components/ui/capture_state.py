@@ -13,7 +13,7 @@ from dataclasses import replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from components.capture.hints import Step
+from components.capture.hints import Hint, Step
 from components.capture.package import IdenticalFacesError, package_captures
 from components.capture.processor import CaptureEngine
 from components.capture.webrtc import FrameCallback, make_video_frame_callback
@@ -49,6 +49,15 @@ def frame_callback() -> FrameCallback:
         callback = make_video_frame_callback(current)
         captures.frame_callback = callback
     return callback
+
+
+def live_hint(state: EngineState) -> Hint:
+    """The hint to show: the engine's, unless the camera keeps sending frames too large to
+    analyse (the engine never sees those, so its hint would never change)."""
+    callback = work().frame_callback
+    if callback is not None and callback.frames_too_large():
+        return Hint.FRAME_TOO_LARGE
+    return state.hint
 
 
 def _aim_engine(captures: CaptureWork, steps: tuple[str, ...]) -> CaptureEngine:

@@ -158,6 +158,10 @@ STRINGS: dict[str, str] = {
         "The picture is not changing. Check that the camera is on and not covered, or use "
         "“Upload instead” below."
     ),
+    "hint.frame_too_large": (
+        "Your camera sends a picture too large to check here. Choose another camera with "
+        "“Select camera”, or use “Upload instead” below."
+    ),
     "hint.captured": "Got it!",
     "hint.done": "All photos are taken.",
     # Review
