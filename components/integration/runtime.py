@@ -1,5 +1,9 @@
 """One store and one delivery worker per process and configuration (the app's replicas each
-run their own worker; leases keep them from delivering the same event twice)."""
+run their own worker; leases keep them from delivering the same event twice).
+
+A PostgreSQL store is shared by the replicas: the Vlens rate limiter keeps the tenant's limit
+through it (``components.vlens.ratelimit.share_through``). A SQLite store is one process's: the
+limiter stays in the process, at ``[vlens] replicas``' share."""
 
 from __future__ import annotations
 
@@ -7,6 +11,8 @@ import threading
 from dataclasses import dataclass
 
 from components.store import Store, open_store
+from components.store.rate_sends import StoreSends
+from components.vlens.ratelimit import share_through
 
 from .config import IntegrationConfig
 from .delivery import DeliveryWorker, WebhookSender
@@ -38,6 +44,8 @@ def get_runtime(config: IntegrationConfig) -> Runtime:
                 worker = DeliveryWorker(store, WebhookSender(config.webhook_url,
                                                              config.webhook_secret)).start()
             runtime = _runtimes[config] = Runtime(config, store, worker)
+            if store.dialect == "postgresql":
+                share_through(StoreSends(store))
         return runtime
 
 

@@ -15,6 +15,7 @@ from .schema import Tables, schema_version
 from .settings import StoreSettings, normalise_url
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
+POSTGRES_CONNECT_TIMEOUT_S = 5  # an unreachable server fails fast (e.g. the rate limiter's)
 
 
 class Store:
@@ -82,7 +83,8 @@ def open_store(settings: StoreSettings | str, *, create: bool = True) -> Store:
     if url.startswith("sqlite"):
         store = Store(_sqlite_engine(url, memory=memory), serialise=memory)
     else:
-        store = Store(create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5))
+        store = Store(create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5,
+                                    connect_args={"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S}))
     if create:
         store.migrate()
     return store

@@ -34,9 +34,14 @@ def _handoffs(conn: Connection) -> None:
     schema.handoffs.create(conn, checkfirst=True)
 
 
+def _rate_sends(conn: Connection) -> None:
+    schema.rate_sends.create(conn, checkfirst=True)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "links, results, outbox and funnel events", _initial_tables),
     Migration(2, "phone hand-offs", _handoffs),
+    Migration(3, "Vlens sends shared by replicas for the rate limit", _rate_sends),
 )
 
 

@@ -107,6 +107,17 @@ handoffs = Table(
     Index("ix_vlens_handoffs_created_at", "created_at"),
 )
 
+# Vlens requests sent in the last minute, per tenant and service, shared by the replicas so that
+# together they keep to the tenant's rate limit (components.store.rate_sends). The key is a hash
+# of the tenant and the base URL; nothing else about the request is kept.
+rate_sends = Table(
+    "vlens_rate_sends", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("limiter_key", String(64), nullable=False),
+    Column("sent_at", Float, nullable=False),
+    Index("ix_vlens_rate_sends_key_sent_at", "limiter_key", "sent_at"),
+)
+
 
 @dataclass(frozen=True)
 class Tables:
@@ -118,3 +129,4 @@ class Tables:
     outbox: Table = outbox
     events: Table = events
     handoffs: Table = handoffs
+    rate_sends: Table = rate_sends

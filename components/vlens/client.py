@@ -36,7 +36,7 @@ from .models import (
     as_float,
     ci_get,
 )
-from .ratelimit import limiter_for
+from .ratelimit import Limiter, limiter_for
 from .transport import HttpReply, RetryPolicy, Transport
 
 log = logging.getLogger("components.vlens.client")
@@ -73,7 +73,8 @@ def b64(image: bytes) -> str:
 
 class VlensClient:
     """Client of the Vlens Digital Identity API for one tenant. Thread-safe; cheap to create
-    (tokens and the rate limiter are shared process-wide per tenant)."""
+    (tokens and the rate limiter are shared process-wide per tenant; ``limiter`` replaces the
+    process's, e.g. to act as another replica in tests)."""
 
     def __init__(
         self,
@@ -82,6 +83,7 @@ class VlensClient:
         *,
         retry: RetryPolicy | None = None,
         token_manager: TokenManager | None = None,
+        limiter: Limiter | None = None,
     ) -> None:
         if language not in ("en", "ar"):
             raise ValueError("language must be 'en' or 'ar'")
@@ -92,7 +94,7 @@ class VlensClient:
             config.base_url,
             connect_timeout_s=min(CONNECT_TIMEOUT_S, config.timeout_s),
             deadline_s=config.timeout_s,
-            limiter=limiter_for(config.base_url, config.tenancy_name, config.replicas),
+            limiter=limiter or limiter_for(config.base_url, config.tenancy_name, config.replicas),
             retry=retry or RetryPolicy(),
         )
 

@@ -34,7 +34,7 @@ import requests
 from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
 from .errors import VlensError, VlensNetworkError, VlensServiceError, VlensTimeoutError
-from .ratelimit import RateLimiter
+from .ratelimit import Limiter
 
 log = logging.getLogger("components.vlens.http")
 
@@ -124,7 +124,7 @@ class Transport:
         *,
         connect_timeout_s: float,
         deadline_s: float,
-        limiter: RateLimiter,
+        limiter: Limiter,
         retry: RetryPolicy = RetryPolicy(),
         session: requests.Session | None = None,
         sleep: Callable[[float], None] = time.sleep,
