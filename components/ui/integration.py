@@ -125,9 +125,9 @@ def _refusal(reason: str) -> None:
 def gate(page_name: str) -> None:
     """Before a customer page runs: admit a ``?link=`` token (or refuse it with a clear page),
     enforce the links-required policy, note consent."""
+    rt, problem = _runtime_or_problem()  # also shares the Vlens rate limit (PostgreSQL)
     if page_name == "operator":
         return
-    rt, problem = _runtime_or_problem()
     if rt is None:
         st.error(t("app.config_error", detail=problem))
         st.stop()

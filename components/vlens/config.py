@@ -39,7 +39,8 @@ class VlensConfig:
     timeout_s: float = DEFAULT_TIMEOUT_S
     country: str | None = None
     demo: bool = False  # True for the embedded simulator
-    replicas: int = 1  # app processes sharing the tenant's rate limit (each keeps 1/replicas)
+    replicas: int = 1  # app processes sharing the tenant's rate limit: each one's share
+    # (1/replicas) when there is no shared store (SQLite, CLI) or it cannot be reached
 
     @property
     def uses_login(self) -> bool:
