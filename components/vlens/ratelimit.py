@@ -93,7 +93,7 @@ def limiter_key(base_url: str, tenant: str) -> str:
     return tenant_hash + url_hash
 
 
-def replica_limits(replicas: int) -> tuple[tuple[int, float], ...]:
+def replica_limits(replicas: int) -> Limits:
     """This process's share of the tenant's limits when ``replicas`` processes share them."""
     if replicas < 1:
         raise ValueError("replicas must be at least 1")
@@ -105,7 +105,7 @@ class RateLimiter:
 
     def __init__(
         self,
-        limits: tuple[tuple[int, float], ...] = CLIENT_LIMITS,
+        limits: Limits = CLIENT_LIMITS,
         *,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
