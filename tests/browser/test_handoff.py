@@ -97,14 +97,21 @@ def _refused_in_both_languages(page: Page, link: str, reason: str) -> None:
         expect(block.get_by_text(say(language, f"handoff.refused.{reason}"))).to_be_visible()
 
 
-def _decoded_qr(page: Page, expected: str, timeout_s: float = 15.0) -> str:
-    """The QR code on a screenshot of the computer's screen, decoded by OpenCV; screenshots are
-    taken until it reads ``expected`` or ``timeout_s`` passes (while the page reruns, Streamlit
-    fades stale elements and the new image may still be loading)."""
+def _decoded_qr(page: Page, expected: str, timeout_s: float = 30.0) -> str:
+    """The QR code on a screenshot of the computer's screen (the code's image as shown, on a
+    white margin), decoded by OpenCV; screenshots are taken until it reads ``expected`` or
+    ``timeout_s`` passes (while the page reruns, Streamlit fades stale elements and the new
+    image may still be loading)."""
+    code = keyed(page, "handoff_code").locator("img.handoff-qr")
     deadline = time.monotonic() + timeout_s
     while True:
-        png = page.screenshot()
+        page.wait_for_function(
+            "img => img.complete && img.naturalWidth > 0", arg=code.element_handle(),
+            timeout=PAGE_LOAD_MS)
+        png = code.screenshot(animations="disabled")
         image = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR)
+        image = cv2.copyMakeBorder(image, 40, 40, 40, 40, cv2.BORDER_CONSTANT,
+                                   value=(255, 255, 255))
         text, _, _ = cv2.QRCodeDetector().detectAndDecode(image)
         if str(text) == expected or time.monotonic() > deadline:
             return str(text)
