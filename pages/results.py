@@ -154,7 +154,9 @@ def _phone_result() -> bool:
     """The computer, once the customer finished on their phone: the verdict and transaction
     id from the store (nothing personal travels there); False without such a result."""
     side = attempt.handoff
-    state = side.state() if isinstance(side, DesktopHandoff) else None
+    if not isinstance(side, DesktopHandoff):
+        return False
+    state = side.state()
     if state is None or state.verdict is None:
         return False
     story = phone_result_story(state.verdict, state.transaction_id, t)
@@ -163,7 +165,6 @@ def _phone_result() -> bool:
     with st.container(key="phone_result_support"):
         st.text("\n".join(story.support))
     _actions(story)
-    assert isinstance(side, DesktopHandoff)
     _watch_phone_result(side, (state.verdict, state.transaction_id))
     return True
 

@@ -3,8 +3,8 @@
 Names: ``link_opened``, ``consent``, ``captured`` (detail: step, value: seconds since the
 previous milestone), ``hint`` (detail: hint code), ``manual_capture`` and ``upload_fallback``
 (detail: step), ``submitted``, ``verdict`` (detail: verdict), ``error`` (detail: error code),
-``handoff`` (detail: ``started`` on the computer, ``opened`` on the phone; both under the
-computer's attempt id, which the phone continues).
+``handoff`` (detail: ``started`` on the computer, ``opened`` and ``finished`` on the phone; all
+under the computer's attempt id, which the phone continues).
 """
 
 from __future__ import annotations

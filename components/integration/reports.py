@@ -129,13 +129,13 @@ def fallback_rates(store: Store, *, since: float) -> dict[str, float | None]:
 
 
 def handoffs(store: Store, *, since: float) -> dict[str, int]:
-    """Attempts handed to a phone: codes shown on a computer, opened on a phone, and of those
-    finished with a verdict."""
-    by_name: dict[str, set[str]] = defaultdict(set)
-    for row in _events(store, since, ("handoff", "verdict")):
-        by_name[row.name if row.name == "verdict" else str(row.detail)].add(row.attempt_id)
-    return {"started": len(by_name["started"]), "opened": len(by_name["opened"]),
-            "finished": len(by_name["opened"] & by_name["verdict"])}
+    """Attempts handed to a phone: codes shown on a computer, opened on a phone, and finished
+    there (a result on the phone; the computer taking the attempt back and finishing itself
+    does not count)."""
+    by_stage: dict[str, set[str]] = defaultdict(set)
+    for row in _events(store, since, ("handoff",)):
+        by_stage[str(row.detail)].add(row.attempt_id)
+    return {stage: len(by_stage[stage]) for stage in ("started", "opened", "finished")}
 
 
 def results_export(store: Store, *, since: float) -> list[dict[str, Any]]:

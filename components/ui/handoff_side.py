@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from components.integration.funnel import FunnelEvent, record_events
 from components.integration.handoff import (
     HandoffState,
     HandoffStatus,
@@ -103,7 +104,14 @@ class PhoneHandoff:
         self.report(HandoffStatus.VERIFYING)
 
     def finished(self, outcome: VerificationOutcome) -> None:
+        """The result to the computer, and a ``handoff:finished`` funnel event under the
+        computer's attempt (the dashboard's "finished there")."""
         self.report(HandoffStatus.DONE, outcome)
+        try:
+            record_events(self.store, self.claim.context.attempt_id,
+                          [FunnelEvent("handoff", "finished")])
+        except SQLAlchemyError as exc:
+            log.warning("hand-off funnel event not recorded: %s", type(exc).__name__)
 
     def end(self) -> None:
         """The phone's attempt ends; the computer keeps what it was last told."""

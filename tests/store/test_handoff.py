@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import threading
 from dataclasses import replace
+from types import SimpleNamespace
+from typing import cast
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from sqlalchemy import select
 
+from components.integration import reports
 from components.integration.handoff import (
     OPEN_WITHIN_S,
     QUERY_PARAMETER,
@@ -25,6 +28,8 @@ from components.integration.handoff import (
 )
 from components.integration.results import AttemptContext
 from components.store import Store
+from components.ui.handoff_side import PhoneHandoff
+from components.vlens import Verdict, VerificationOutcome
 
 SECRET = "a-link-secret-for-tests-only"
 T0 = 1_800_000_000.0
@@ -187,3 +192,20 @@ def test_the_store_keeps_neither_the_token_nor_the_phone_secret(store: Store) ->
                           for value in row)
     assert token not in stored and token.split(".")[1] not in stored
     assert claim.device not in stored
+
+
+def test_a_result_on_the_phone_is_counted_as_finished_there_under_the_computers_attempt(
+        store: Store) -> None:
+    started, token = _start(store)
+    phone = PhoneHandoff(store, claim_handoff(store, token, SECRET, clock=lambda: T0 + 10))
+    outcome = cast(VerificationOutcome,
+                   SimpleNamespace(verdict=Verdict.VERIFIED, transaction_id="tx-9"))
+    phone.finished(outcome)
+    state = handoff_state(store, started.handoff_id)
+    assert state is not None and (state.status, state.verdict) == (HandoffStatus.DONE, "verified")
+    assert reports.handoffs(store, since=0)["finished"] == 1
+    events = store.tables.events
+    with store.begin() as conn:
+        attempts = {row.attempt_id for row in conn.execute(
+            select(events.c.attempt_id).where(events.c.name == "handoff"))}
+    assert attempts == {CONTEXT.attempt_id}

@@ -55,14 +55,15 @@ def test_step_medians_top_codes_and_fallback_rates(store: Store) -> None:
 
 
 def test_hand_offs_count_codes_shown_opened_on_a_phone_and_finished_there(store: Store) -> None:
-    _attempt(store, "shown-only", [FunnelEvent("handoff", "started")], T0)
-    _attempt(store, "opened", [FunnelEvent("handoff", "started"),
-                               FunnelEvent("handoff", "opened")], T0)
-    _attempt(store, "finished", [FunnelEvent("handoff", "started"),
-                                 FunnelEvent("handoff", "opened"),
-                                 FunnelEvent("verdict", "verified")], T0)
+    started, opened = FunnelEvent("handoff", "started"), FunnelEvent("handoff", "opened")
+    finished = FunnelEvent("handoff", "finished")
+    _attempt(store, "shown-only", [started], T0)
+    _attempt(store, "opened", [started, opened], T0)
+    _attempt(store, "finished-twice", [started, opened, finished, finished], T0)
+    # Opened on the phone, then taken back: the computer's own verdict is not "finished there".
+    _attempt(store, "taken-back", [started, opened, FunnelEvent("verdict", "verified")], T0)
     _attempt(store, "no-phone", [FunnelEvent("verdict", "verified")], T0)
-    assert reports.handoffs(store, since=T0 - DAY) == {"started": 3, "opened": 2, "finished": 1}
+    assert reports.handoffs(store, since=T0 - DAY) == {"started": 4, "opened": 3, "finished": 1}
 
 
 def test_verifications_per_day_links_and_the_results_export(store: Store) -> None:
