@@ -20,6 +20,7 @@ hold the card, so each of the card's four edges is looked for in its own band ar
 
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 
@@ -83,7 +84,6 @@ def find_card_in_guide(bgr: np.ndarray, *, aspect_tolerance: float = ASPECT_TOLE
     """The card held up near the guide, or None. ``bgr`` is a full camera frame."""
     height, width = bgr.shape[:2]
     scale = min(1.0, WORK_WIDTH / width)
-    gray = cv2.cvtColor(bgr, cv2.COLOR_BGR2GRAY)
     small = bgr
     while small.shape[1] >= 2 * WORK_WIDTH:
         small = cv2.pyrDown(small)  # halving with a Gaussian: fast and free of aliasing
@@ -94,10 +94,12 @@ def find_card_in_guide(bgr: np.ndarray, *, aspect_tolerance: float = ASPECT_TOLE
     horizontal, vertical = _oriented_edges(small)
     h, w = small.shape[:2]
     xc, yc = w / 2, h / 2
-    tops = _band_lines(horizontal, False, (OUTER_LIMIT * h, INNER_LIMIT_Y * h))
-    bottoms = _band_lines(horizontal, False, ((1 - INNER_LIMIT_Y) * h, (1 - OUTER_LIMIT) * h))
-    lefts = _band_lines(vertical, True, (OUTER_LIMIT * w, INNER_LIMIT_X * w))
-    rights = _band_lines(vertical, True, ((1 - INNER_LIMIT_X) * w, (1 - OUTER_LIMIT) * w))
+    hx, hy = _edge_points(horizontal)
+    vx, vy = _edge_points(vertical)
+    tops = _band_lines(hx, hy, h, w, (OUTER_LIMIT * h, INNER_LIMIT_Y * h))
+    bottoms = _band_lines(hx, hy, h, w, ((1 - INNER_LIMIT_Y) * h, (1 - OUTER_LIMIT) * h))
+    lefts = _band_lines(vy, vx, w, h, (OUTER_LIMIT * w, INNER_LIMIT_X * w))
+    rights = _band_lines(vy, vx, w, h, ((1 - INNER_LIMIT_X) * w, (1 - OUTER_LIMIT) * w))
     if not (tops and bottoms and lefts and rights):
         return None
     covers_h = cv2.dilate(horizontal, np.ones((3, 3), np.uint8))
@@ -130,7 +132,7 @@ def find_card_in_guide(bgr: np.ndarray, *, aspect_tolerance: float = ASPECT_TOLE
         contrast = _boundary_contrast(small, quads[index])
         if contrast.min() < MIN_BOUNDARY_CONTRAST:
             continue  # the same surface goes on past an edge: part of a larger sheet
-        corners = _refine(gray, quads[index] / scale)
+        corners = _refine(bgr, quads[index] / scale)
         if corners is None or abs(_aspect(corners) / ID1_ASPECT - 1) > aspect_tolerance:
             continue
         card_width = float(np.linalg.norm(corners[1] - corners[0]))
@@ -146,7 +148,8 @@ def looks_printed(crop: np.ndarray) -> bool:
     gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
     small = cv2.resize(gray, (428, 270), interpolation=cv2.INTER_AREA)
     # The card is the light part of its own picture: its ground is near its brightest parts.
-    if float(np.percentile(small, 50)) < 0.55 * float(np.percentile(small, 97)):
+    median, bright = _percentiles(small, (50, 97))
+    if median < 0.55 * bright:
         return False
     if smooth_border(small) < MIN_SMOOTH_BORDER:
         return False
@@ -160,12 +163,36 @@ def smooth_border(gray: np.ndarray) -> float:
     """Share of the band 2-7 % of the card's height inside its edges where the grey level
     hardly changes (Sobel magnitude < 25 after a 1 px blur), averaged over the four sides."""
     height, width = gray.shape
-    blurred = cv2.GaussianBlur(gray.astype(np.float32), (0, 0), 1.0)
-    magnitude = np.hypot(cv2.Sobel(blurred, cv2.CV_32F, 1, 0), cv2.Sobel(blurred, cv2.CV_32F, 0, 1))
     a, b = round(0.02 * height), round(0.07 * height)
-    bands = (magnitude[a:b, b:width - b], magnitude[height - b:height - a, b:width - b],
-             magnitude[b:height - b, a:b], magnitude[b:height - b, width - b:width - a])
+    # Only the four border strips are filtered, with 5 px of context past the bands (4 for
+    # the blur's 9 taps, 1 for the Sobel): the same values as filtering the whole crop.
+    m = b + 5
+    bands = (_magnitude(gray[:m])[a:b, b:width - b],
+             _magnitude(gray[height - m:])[m - b:m - a, b:width - b],
+             _magnitude(gray[:, :m])[b:height - b, a:b],
+             _magnitude(gray[:, width - m:])[b:height - b, m - b:m - a])
     return float(np.mean([(band < 25).mean() for band in bands]))
+
+
+def _magnitude(gray: np.ndarray) -> np.ndarray:
+    blurred = cv2.GaussianBlur(gray.astype(np.float32), (0, 0), 1.0)
+    return np.hypot(cv2.Sobel(blurred, cv2.CV_32F, 1, 0), cv2.Sobel(blurred, cv2.CV_32F, 0, 1))
+
+
+def _percentiles(gray: np.ndarray, shares: tuple[float, ...]) -> list[float]:
+    """``np.percentile`` (linear) of an 8-bit image for each of ``shares``, from its histogram."""
+    cumulative = np.cumsum(np.bincount(gray.ravel(), minlength=256))
+    last = gray.size - 1
+    result = []
+    for share in shares:
+        rank = last * share / 100
+        low = int(rank)
+        fraction = rank - low
+        a = float(np.searchsorted(cumulative, low, side="right"))
+        b = float(np.searchsorted(cumulative, min(low + 1, last), side="right"))
+        # numpy's interpolation, term for term (from the nearer end)
+        result.append(b - (b - a) * (1 - fraction) if fraction >= 0.5 else a + (b - a) * fraction)
+    return result
 
 
 def _oriented_edges(bgr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -174,58 +201,66 @@ def _oriented_edges(bgr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     The gradient is taken per colour channel, the strongest channel winning at each pixel: a
     card's edge against a background of the same brightness but another colour still shows.
     """
-    channels = cv2.split(bgr)
-    gx = cv2.Sobel(channels[0], cv2.CV_16S, 1, 0, ksize=3)
-    gy = cv2.Sobel(channels[0], cv2.CV_16S, 0, 1, ksize=3)
-    strength = np.abs(gx.astype(np.int32)) + np.abs(gy)
-    for channel in channels[1:]:
-        cx = cv2.Sobel(channel, cv2.CV_16S, 1, 0, ksize=3)
-        cy = cv2.Sobel(channel, cv2.CV_16S, 0, 1, ksize=3)
-        cs = np.abs(cx.astype(np.int32)) + np.abs(cy)
-        stronger = cs > strength
-        gx, gy = np.where(stronger, cx, gx), np.where(stronger, cy, gy)
-        strength = np.maximum(cs, strength)
-    edges = cv2.Canny(np.ascontiguousarray(gx), np.ascontiguousarray(gy), 20, 50)
-    ax, ay = np.abs(gx), np.abs(gy)
-    horizontal = np.where((edges > 0) & (ax < 0.7 * ay), 255, 0).astype(np.uint8)
-    vertical = np.where((edges > 0) & (ay < 0.7 * ax), 255, 0).astype(np.uint8)
+    first, *others = (_gradients(channel) for channel in cv2.split(bgr))
+    gx, gy, ax, ay, strength = first
+    for cx, cy, bx, by, cs in others:
+        stronger = cv2.compare(cs, strength, cv2.CMP_GT)  # ties: the earlier channel
+        for source, target in ((cx, gx), (cy, gy), (bx, ax), (by, ay)):
+            cv2.copyTo(source, stronger, target)
+        strength = cv2.max(cs, strength)
+    edges = cv2.Canny(gx, gy, 20, 50)
+    fx, fy = ax.astype(np.float32), ay.astype(np.float32)
+    horizontal = cv2.bitwise_and(edges, cv2.compare(fx, 0.7 * fy, cv2.CMP_LT))
+    vertical = cv2.bitwise_and(edges, cv2.compare(fy, 0.7 * fx, cv2.CMP_LT))
     return horizontal, vertical
+
+
+def _gradients(channel: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Sobel x and y (int16), their absolute values and the strength |x| + |y|."""
+    gx = cv2.Sobel(channel, cv2.CV_16S, 1, 0, ksize=3)
+    gy = cv2.Sobel(channel, cv2.CV_16S, 0, 1, ksize=3)
+    zero = np.zeros_like(gx)
+    ax, ay = cv2.absdiff(gx, zero), cv2.absdiff(gy, zero)
+    return gx, gy, ax, ay, cv2.add(ax, ay)  # at most 2 x 1020: no saturation in 16 bits
+
+
+def _edge_points(edges: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Column and row (int32) of every edge pixel."""
+    points = cv2.findNonZero(edges)
+    if points is None:
+        empty = np.empty(0, np.int32)
+        return empty, empty
+    points = points.reshape(-1, 2)
+    return np.ascontiguousarray(points[:, 0]), np.ascontiguousarray(points[:, 1])
 
 
 _SLOPES = np.tan(np.radians(np.arange(-MAX_TILT_DEG, MAX_TILT_DEG + 0.1, 1.0)))
 
 
-def _band_lines(edges: np.ndarray, transposed: bool, band: tuple[float, float]) -> list[_Line]:
-    """Strongest straight lines in a band: ``offset`` = y at the centre column (or x at the
-    centre row when ``transposed``), ``slope`` = dy/dx (or dx/dy)."""
-    if transposed:
-        edges = edges.T
-    h, w = edges.shape
+def _band_lines(along: np.ndarray, across: np.ndarray, h: int, w: int,
+                band: tuple[float, float]) -> list[_Line]:
+    """Strongest straight lines in a band of edge pixels (``along``: position along the band's
+    axis, 0..w-1; ``across``: position across it, 0..h-1): ``offset`` = ``across`` at the
+    centre of the axis, ``slope`` = d across / d along."""
     lo, hi = max(0, int(band[0]) - 8), min(h, math.ceil(band[1]) + 8)
-    rows, cols = np.nonzero(edges[lo:hi])
-    if len(cols) < 10:
+    inside = (across >= lo) & (across < hi)
+    if np.count_nonzero(inside) < 10:
         return []
-    ys = rows.astype(np.float32) + lo
-    dx = cols.astype(np.float32) - w / 2
-    offsets = np.rint(ys[None, :] - dx[None, :] * _SLOPES[:, None].astype(np.float32))
-    size = h + 1
-    valid = (offsets >= 0) & (offsets < size)
-    bins = (np.arange(len(_SLOPES))[:, None] * size + offsets).astype(np.int64)
+    along, across = along[inside], across[inside]
+    slopes, size = len(_SLOPES), h + 1
+    bins, span, pad = _line_bins(w, size)
+    # One histogram for every slope and the three zones (centre, near the start, near the
+    # end): the pixel at (along, across) votes for offset across - shift(slope, along).
+    counts = np.bincount((bins[:, along] + across[None, :]).ravel(), minlength=3 * slopes * span)
+    counts = counts.reshape(3, slopes, span)[:, :, pad:pad + size]
+    # Neighbouring angles and offsets share votes (a slightly curved or blurred edge).
+    votes = cv2.GaussianBlur(np.ascontiguousarray(counts.transpose(1, 2, 0), dtype=np.float32),
+                             (3, 3), 0.7)
+    centre, left, right = votes[..., 0], votes[..., 1], votes[..., 2]
     # Pixels near both of the frame's ends vote against a line: a card (at most ~90 % of the
     # frame) never reaches them, while a stripe or a shelf running past the card does. Near
     # one end only (a mug beside the card, a stripe half hidden) they count less against it.
-    zone = np.where(dx < -OUTER_ZONE * w, 1, np.where(dx > OUTER_ZONE * w, 2, 0))
-    zones = np.broadcast_to(zone[None, :], offsets.shape)[valid]
-    voting = bins[valid]
-
-    def zone_votes(which: int) -> np.ndarray:
-        counts = np.bincount(voting[zones == which], minlength=len(_SLOPES) * size)
-        # Neighbouring angles and offsets share votes (a slightly curved or blurred edge).
-        return cv2.GaussianBlur(counts.astype(np.float32).reshape(len(_SLOPES), size), (3, 3),
-                                0.7)
-
-    left, right = zone_votes(1), zone_votes(2)
-    acc = (zone_votes(0) - OUTER_PENALTY * np.minimum(left, right)
+    acc = (centre - OUTER_PENALTY * np.minimum(left, right)
            - ONE_END_PENALTY * np.maximum(left, right))
     acc[:, : int(band[0])] = 0
     acc[:, math.ceil(band[1]):] = 0
@@ -233,12 +268,27 @@ def _band_lines(edges: np.ndarray, transposed: bool, band: tuple[float, float]) 
     for _ in range(LINES_PER_BAND):
         index = int(np.argmax(acc))
         slope_i, offset = divmod(index, size)
-        votes = float(acc[slope_i, offset])
-        if votes < 0.12 * w:
+        strength = float(acc[slope_i, offset])
+        if strength < 0.12 * w:
             break
-        lines.append(_Line(float(offset), float(_SLOPES[slope_i]), votes))
+        lines.append(_Line(float(offset), float(_SLOPES[slope_i]), strength))
         acc[:, max(0, offset - 4):offset + 5] = 0
     return lines
+
+
+@functools.cache
+def _line_bins(w: int, size: int) -> tuple[np.ndarray, int, int]:
+    """For a band axis ``w`` long and ``size`` offsets: the histogram bin (slopes x w, int32)
+    that position x votes for on each slope, less the across position; the bins per slope and
+    zone (``span``: ``size`` plus ``pad`` either side, where offsets past the ends land)."""
+    dx = np.arange(w, dtype=np.float32) - np.float32(w / 2)
+    shifts = np.rint(dx[None, :] * _SLOPES[:, None].astype(np.float32)).astype(np.int32)
+    pad = int(np.abs(shifts).max())
+    span = size + 2 * pad
+    zones = np.where(dx < -OUTER_ZONE * w, 1, np.where(dx > OUTER_ZONE * w, 2, 0))
+    slope_index = np.arange(len(_SLOPES), dtype=np.int32)[:, None]
+    bins = pad - shifts + slope_index * span + (zones * len(_SLOPES) * span)[None, :]
+    return bins.astype(np.int32), span, pad
 
 
 def _candidate_quads(tops: list[_Line], bottoms: list[_Line], lefts: list[_Line],
@@ -322,51 +372,63 @@ def _boundary_contrast(small: np.ndarray, quad: np.ndarray) -> np.ndarray:
     matrix = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
     canon = cv2.warpPerspective(small, matrix, (_CANON_W + 2 * pad, ch + 2 * pad),
                                 flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    canon = canon.astype(np.float32)
     a, b = 2, 8  # strip from 2 to 8 px either side of the edge
     x0, x1, y0, y1 = pad, pad + _CANON_W, pad, pad + ch
     # Medians across each strip: a thin line of print inside or outside does not count.
     strips = (
-        (np.median(canon[y0 + a:y0 + b, x0:x1], axis=0),
-         np.median(canon[y0 - b:y0 - a, x0:x1], axis=0)),
-        (np.median(canon[y0:y1, x1 - b:x1 - a], axis=1),
-         np.median(canon[y0:y1, x1 + a:x1 + b], axis=1)),
-        (np.median(canon[y1 - b:y1 - a, x0:x1], axis=0),
-         np.median(canon[y1 + a:y1 + b, x0:x1], axis=0)),
-        (np.median(canon[y0:y1, x0 + a:x0 + b], axis=1),
-         np.median(canon[y0:y1, x0 - b:x0 - a], axis=1)),
+        (_median6(canon[y0 + a:y0 + b, x0:x1], 0), _median6(canon[y0 - b:y0 - a, x0:x1], 0)),
+        (_median6(canon[y0:y1, x1 - b:x1 - a], 1), _median6(canon[y0:y1, x1 + a:x1 + b], 1)),
+        (_median6(canon[y1 - b:y1 - a, x0:x1], 0), _median6(canon[y1 + a:y1 + b, x0:x1], 0)),
+        (_median6(canon[y0:y1, x0 + a:x0 + b], 1), _median6(canon[y0:y1, x0 - b:x0 - a], 1)),
     )
     return np.array([float((np.linalg.norm(inner - outer, axis=1) > 18).mean())
                      for inner, outer in strips])
 
 
-def _refine(gray: np.ndarray, corners: np.ndarray) -> np.ndarray | None:
+def _median6(strip: np.ndarray, axis: int) -> np.ndarray:
+    """The median across a strip six pixels thick (uint8 in, float32 out, as ``np.median``)."""
+    ordered = np.sort(strip, axis=axis)
+    middle = np.take(ordered, [2, 3], axis=axis).astype(np.float32)
+    return np.take(middle, 0, axis=axis) * 0.5 + np.take(middle, 1, axis=axis) * 0.5
+
+
+_REFINE_SAMPLES = np.linspace(0.08, 0.92, 60)  # positions along an edge that are refitted
+
+
+def _refine(bgr: np.ndarray, corners: np.ndarray) -> np.ndarray | None:
     """Re-fit each edge at full resolution; corners are the refitted lines' intersections."""
-    height, width = gray.shape
+    height, width = bgr.shape[:2]
     reach = max(3, round(REFINE_REACH * width))
-    blurred = cv2.GaussianBlur(gray, (3, 3), 0).astype(np.float32)
     lines = []
     for a, b in ((0, 1), (1, 2), (2, 3), (3, 0)):
         start, end = corners[a].astype(np.float64), corners[b].astype(np.float64)
         direction = (end - start) / max(1e-6, float(np.linalg.norm(end - start)))
         normal = np.array([-direction[1], direction[0]])
-        along = start[None, :] + (end - start)[None, :] * np.linspace(0.08, 0.92, 60)[:, None]
+        along = start[None, :] + (end - start)[None, :] * _REFINE_SAMPLES[:, None]
         steps = np.arange(-reach, reach + 1, dtype=np.float64)
         probe = along[:, None, :] + steps[None, :, None] * normal[None, None, :]
         xs = np.clip(probe[..., 0], 0, width - 1).astype(np.float32)
         ys = np.clip(probe[..., 1], 0, height - 1).astype(np.float32)
-        profile = cv2.remap(blurred, xs, ys, cv2.INTER_LINEAR)
+        # Only the strip the probes read is greyed and blurred (2 px of context for the
+        # blur and the bilinear read): the same values as blurring the whole frame.
+        x0, y0 = max(0, int(xs.min()) - 2), max(0, int(ys.min()) - 2)
+        x1, y1 = min(width, int(xs.max()) + 4), min(height, int(ys.max()) + 4)
+        strip = cv2.cvtColor(bgr[y0:y1, x0:x1], cv2.COLOR_BGR2GRAY)
+        blurred = cv2.GaussianBlur(strip, (3, 3), 0).astype(np.float32)
+        profile = cv2.remap(blurred, xs - np.float32(x0), ys - np.float32(y0), cv2.INTER_LINEAR)
         step = np.abs(np.diff(profile, axis=1))
         best = step.argmax(axis=1)
         strength = step.max(axis=1)
-        keep = strength >= max(6.0, 0.5 * float(np.median(strength)))
+        ordered = np.sort(strength)  # its median, as np.median (60 values: the middle two)
+        middle = float((ordered[29] + ordered[30]) * np.float32(0.5))
+        keep = strength >= max(6.0, 0.5 * middle)
         if keep.sum() < 12:
             return None
         shift = (best[keep] + 0.5 - reach).astype(np.float64)
         points = along[keep] + shift[:, None] * normal[None, :]
         fitted = cv2.fitLine(points.astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01)
-        vx, vy, x0, y0 = fitted.ravel()
-        lines.append((float(x0), float(y0), float(vx), float(vy)))
+        vx, vy, px, py = fitted.ravel()
+        lines.append((float(px), float(py), float(vx), float(vy)))
     result = []
     for first, second in ((3, 0), (0, 1), (1, 2), (2, 3)):
         point = _intersect(lines[first], lines[second])
