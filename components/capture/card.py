@@ -291,8 +291,19 @@ def text_line_count(gray: np.ndarray) -> int:
     _, strokes = cv2.threshold(blackhat, 40, 255, cv2.THRESH_BINARY)
     lines = cv2.morphologyEx(strokes, cv2.MORPH_CLOSE,
                              cv2.getStructuringElement(cv2.MORPH_RECT, (21, 3)))
-    _, _, stats, _ = cv2.connectedComponentsWithStats(lines)
-    return sum(
-        1 for _x, _y, w, h, area in stats[1:]
-        if w >= 0.2 * gray.shape[1] and w >= 4 * h and area >= 0.3 * w * h
-    )
+    # Blobs from their outer borders (top level of a two-level hierarchy; a blob inside
+    # another's hole is top level too); only a wide, thin one has its pixels counted, by
+    # labelling its bounding box alone (the blob lies inside it, connected).
+    contours, hierarchy = cv2.findContours(lines, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    if hierarchy is None:
+        return 0
+    count = 0
+    for contour, links in zip(contours, hierarchy[0], strict=True):
+        x, y, w, h = cv2.boundingRect(contour)
+        if links[3] >= 0 or w < 0.2 * gray.shape[1] or w < 4 * h:
+            continue
+        _, labels, stats, _ = cv2.connectedComponentsWithStats(lines[y:y + h, x:x + w])
+        px, py = contour[0, 0]
+        if stats[labels[py - y, px - x], cv2.CC_STAT_AREA] >= 0.3 * w * h:
+            count += 1
+    return count
