@@ -18,6 +18,12 @@ runs every finder below on the same frames and prints, in total and per conditio
 
 Finders: ``whole-frame`` is the contour finder that uploads use (and that the live camera used
 before the guided finder); ``guided`` is what the live camera uses now.
+
+Then tracking: ``--clips`` short clips of a card moved by up to 2 % of the frame width per
+frame (6 frames) and then taken away (2 frames), run frame by frame through the guided finder
+without and with tracking (the previous frame's card looked for first, the whole search on at
+least every third frame, as the engine does): found, false cards once the card has left,
+share of card frames found by tracking, and cost per frame.
 """
 
 from __future__ import annotations
@@ -36,8 +42,9 @@ import numpy as np
 from components.capture import card as card_module
 from components.capture.config import CaptureConfig
 from components.capture.guided import find_card_in_guide
+from components.capture.processor import WHOLE_SEARCH_EVERY
 from components.capture.sides import card_side
-from tests.scenes import Scene, scene_set
+from tests.scenes import Scene, moving_card, scene_set
 
 Finder = Callable[[np.ndarray], tuple[np.ndarray | None, str | None]]
 CORNER_TOLERANCE = 0.02  # share of the card width
@@ -102,7 +109,7 @@ def run(finder: Finder, scenes: list[Scene]) -> list[Outcome]:
     return outcomes
 
 
-def summary(outcomes: list[Outcome]) -> str:
+def summary(outcomes: list[Outcome], sides: bool = True) -> str:
     cards = [o for o in outcomes if o.scene.corners is not None]
     empties = [o for o in outcomes if o.scene.corners is None]
     parts = []
@@ -116,7 +123,8 @@ def summary(outcomes: list[Outcome]) -> str:
         if errors:
             p95 = errors[min(len(errors) - 1, round(0.95 * (len(errors) - 1)))]
             parts.append(f"corner err med {statistics.median(errors):4.2f} % p95 {p95:4.2f} %")
-            parts.append(f"side right {right / len(found):6.1%}")
+            if sides:
+                parts.append(f"side right {right / len(found):6.1%}")
     if empties:
         false = sum(o.corners is not None for o in empties)
         parts.append(f"false cards {false / len(empties):5.1%} ({false}/{len(empties)})")
@@ -138,12 +146,45 @@ def report(name: str, outcomes: list[Outcome], baseline_ms: float | None) -> Non
         print(f"  {key:10} {value:28} n={len(members):3}  {summary(members)}")
 
 
+def run_clips(clips: list[list[Scene]], tracking: bool) -> tuple[list[Outcome], int]:
+    """Each clip frame by frame; with ``tracking``, the previous frame's card is looked for
+    first (the whole search on at least every ``WHOLE_SEARCH_EVERY``-th frame). Returns the
+    outcomes and how many frames tracking found a card in."""
+    outcomes, tracked = [], 0
+    for clip in clips:
+        previous: np.ndarray | None = None
+        run = 0
+        for scene in clip:
+            use = previous if tracking and run + 1 < WHOLE_SEARCH_EVERY else None
+            start = time.perf_counter()
+            found = find_card_in_guide(scene.image, previous=use)
+            seconds = time.perf_counter() - start
+            run = run + 1 if found is not None and found.tracked else 0
+            tracked += found is not None and found.tracked
+            previous = found.corners if found is not None else None
+            outcomes.append(Outcome(scene, previous, None, seconds))
+    return outcomes, tracked
+
+
+def report_tracking(clips: list[list[Scene]]) -> None:
+    frames = sum(len(clip) for clip in clips)
+    print(f"\n== tracking: {len(clips)} clips, {frames} frames (finder only, no side decision)")
+    for tracking in (False, True):
+        outcomes, tracked = run_clips(clips, tracking)
+        times = sorted(1000 * o.seconds for o in outcomes)
+        cards = sum(o.scene.corners is not None for o in outcomes)
+        print(f"  {'tracking' if tracking else 'whole search':12} {summary(outcomes, False)}"
+              f"  by tracking {tracked / cards:6.1%}  cost median {statistics.median(times):.1f} ms"
+              f" mean {statistics.mean(times):.1f} ms")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cards", type=int, default=300)
     parser.add_argument("--empties", type=int, default=100)
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--only", choices=sorted(FINDERS), default=None)
+    parser.add_argument("--clips", type=int, default=40, help="moving-card clips (0: none)")
     args = parser.parse_args()
     cv2.setNumThreads(1)
     scenes = scene_set(args.cards, args.empties, args.seed)
@@ -157,6 +198,9 @@ def main() -> None:
         report(name, outcomes, baseline_ms)
         if baseline_ms is None:
             baseline_ms = statistics.median(1000 * o.seconds for o in outcomes)
+    if args.clips:
+        rng = np.random.default_rng(args.seed + 1)
+        report_tracking([moving_card(rng) for _ in range(args.clips)])
 
 
 if __name__ == "__main__":

@@ -303,6 +303,51 @@ def card_scene(rng: np.random.Generator) -> Scene:
     return Scene(image, corners, side, conditions)
 
 
+def moving_card(rng: np.random.Generator, frames: int = 6, *, leave: int = 2,
+                speed: float = 0.02) -> list[Scene]:
+    """A card held up as in ``card_scene`` and moved between frames (a steady drift of up to
+    ``speed`` of the frame width and half a degree per frame, the thumb moving with it), then
+    taken away: ``leave`` more frames of the same place without it."""
+    width, height = SIZES[int(rng.integers(0, len(SIZES)))]
+    place, where = background_scene(rng, width, height)
+    side = "front" if rng.random() < 0.5 else "back"
+    card = id_card_front() if side == "front" else id_card_back()
+    share = float(rng.uniform(0.45, 0.75))
+    angle = float(rng.uniform(-8, 8))
+    keystone = float(rng.uniform(-0.03, 0.03))
+    centre = np.array([width * (0.5 + rng.uniform(-0.03, 0.03)),
+                       height * (0.5 + rng.uniform(-0.03, 0.03))])
+    heading = rng.uniform(0, 2 * math.pi)
+    velocity = rng.uniform(0.2, 1.0) * speed * width * np.array([math.cos(heading),
+                                                                  math.sin(heading)])
+    turn = float(rng.uniform(-0.5, 0.5))
+
+    def corners_at(index: int, scale: float) -> np.ndarray:
+        x, y = centre + index * scale * velocity
+        return _quad(width, height, share * width, CARD_ASPECT, (x, y),
+                     angle + index * scale * turn, keystone)
+
+    scale = 1.0  # a path that would leave the frame is slowed down
+    while not all(_inside(corners_at(i, scale), width, height, 0.015) for i in range(frames)):
+        scale *= 0.7
+    thumb_seed, finish_seed = int(rng.integers(0, 2**31)), int(rng.integers(0, 2**31))
+    thumb = rng.random() < 0.5
+    scenes = []
+    for index in range(frames + leave):
+        frame = place.copy()
+        corners = None
+        if index < frames:
+            corners = corners_at(index, scale)
+            _place(frame, card, corners)
+            if thumb:
+                _thumb(frame, np.random.default_rng(thumb_seed), corners)
+        image, finished = finish(frame, np.random.default_rng(finish_seed))
+        conditions = {"size": f"{width}x{height}", "place": where, "frame": str(index),
+                      "thumb": "thumb" if thumb else "no thumb", **finished}
+        scenes.append(Scene(image, corners, side if corners is not None else None, conditions))
+    return scenes
+
+
 NEGATIVES: dict[str, Callable[[np.ndarray, np.random.Generator], None]] = {
     "empty": lambda frame, rng: None, "hand": _hand, "screen": _screen, "paper": _paper,
     "person": _person,

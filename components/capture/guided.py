@@ -58,6 +58,12 @@ OUTER_PENALTY = 4.0  # vote of an edge pixel outside that zone, against its line
 # ... when it is near both ends; near one end only (clutter beside the card, a cushion
 # hiding the stripe's other end) a weaker vote against it.
 ONE_END_PENALTY = 2.0
+# Tracking (``previous``): an edge may move this share of the work width between analysed
+# frames (a card waved at half its width per second, at 15 frames per second, moves 3 %), and
+# turn by this many degrees; this many candidate lines are kept per edge.
+TRACK_REACH = 0.04
+TRACK_TURN = 4
+TRACK_LINES = 4
 REFINE_REACH = 0.012  # share of the frame width searched either side of a line when refining
 
 
@@ -68,6 +74,7 @@ class GuidedCard:
     corners: np.ndarray = field(repr=False)
     crop: np.ndarray = field(repr=False)  # rectified, at most 640 px wide
     cover: float  # mean share of the four edges seen
+    tracked: bool = False  # found near the previous frame's card (no whole search)
 
 
 @dataclass(frozen=True)
@@ -80,33 +87,82 @@ class _Line:
 
 
 def find_card_in_guide(bgr: np.ndarray, *, aspect_tolerance: float = ASPECT_TOLERANCE,
-                       check_print: bool = True) -> GuidedCard | None:
-    """The card held up near the guide, or None. ``bgr`` is a full camera frame."""
-    height, width = bgr.shape[:2]
-    scale = min(1.0, WORK_WIDTH / width)
-    small = bgr
-    while small.shape[1] >= 2 * WORK_WIDTH:
-        small = cv2.pyrDown(small)  # halving with a Gaussian: fast and free of aliasing
-    if scale < 1.0:
-        small = cv2.resize(small, (round(width * scale), round(height * scale)),
-                           interpolation=cv2.INTER_LINEAR)
-    small = cv2.GaussianBlur(small, (3, 3), 0)
-    horizontal, vertical = _oriented_edges(small)
-    h, w = small.shape[:2]
-    xc, yc = w / 2, h / 2
-    hx, hy = _edge_points(horizontal)
-    vx, vy = _edge_points(vertical)
-    tops = _band_lines(hx, hy, h, w, (OUTER_LIMIT * h, INNER_LIMIT_Y * h))
-    bottoms = _band_lines(hx, hy, h, w, ((1 - INNER_LIMIT_Y) * h, (1 - OUTER_LIMIT) * h))
-    lefts = _band_lines(vy, vx, w, h, (OUTER_LIMIT * w, INNER_LIMIT_X * w))
-    rights = _band_lines(vy, vx, w, h, ((1 - INNER_LIMIT_X) * w, (1 - OUTER_LIMIT) * w))
+                       check_print: bool = True,
+                       previous: np.ndarray | None = None) -> GuidedCard | None:
+    """The card held up near the guide, or None. ``bgr`` is a full camera frame.
+
+    ``previous``: the corners of the card found in the previous analysed frame of the same
+    stream (tracking). Each edge is then looked for first close to where it was (a narrow
+    strip, a small turn); a quad found there must pass every check below on this frame, and
+    when none does the whole search runs as without ``previous``.
+    """
+    view = _WorkView.of(bgr)
+    if previous is not None:
+        lines = _tracked_lines(view, np.asarray(previous, np.float64) * view.scale)
+        found = _best_card(bgr, view, lines, aspect_tolerance, check_print, tracked=True)
+        if found is not None:
+            return found
+    h, w = view.small.shape[:2]
+    lines = (
+        _band_lines(view.hx, view.hy, h, w, (OUTER_LIMIT * h, INNER_LIMIT_Y * h)),
+        _band_lines(view.hx, view.hy, h, w, ((1 - INNER_LIMIT_Y) * h, (1 - OUTER_LIMIT) * h)),
+        _band_lines(view.vy, view.vx, w, h, (OUTER_LIMIT * w, INNER_LIMIT_X * w)),
+        _band_lines(view.vy, view.vx, w, h, ((1 - INNER_LIMIT_X) * w, (1 - OUTER_LIMIT) * w)),
+    )
+    return _best_card(bgr, view, lines, aspect_tolerance, check_print, tracked=False)
+
+
+@dataclass
+class _WorkView:
+    """The frame at the work width (blurred a little) and its oriented edge pixels."""
+
+    small: np.ndarray
+    scale: float  # work pixels per frame pixel
+    horizontal: np.ndarray
+    vertical: np.ndarray
+    hx: np.ndarray  # columns and rows of the horizontal-ish edge pixels
+    hy: np.ndarray
+    vx: np.ndarray  # ... and of the vertical-ish ones
+    vy: np.ndarray
+
+    @classmethod
+    def of(cls, bgr: np.ndarray) -> _WorkView:
+        height, width = bgr.shape[:2]
+        scale = min(1.0, WORK_WIDTH / width)
+        small = bgr
+        while small.shape[1] >= 2 * WORK_WIDTH:
+            small = cv2.pyrDown(small)  # halving with a Gaussian: fast and free of aliasing
+        if scale < 1.0:
+            small = cv2.resize(small, (round(width * scale), round(height * scale)),
+                               interpolation=cv2.INTER_LINEAR)
+        small = cv2.GaussianBlur(small, (3, 3), 0)
+        horizontal, vertical = _oriented_edges(small)
+        return cls(small, scale, horizontal, vertical, *_edge_points(horizontal),
+                   *_edge_points(vertical))
+
+    @functools.cached_property
+    def covers(self) -> tuple[np.ndarray, np.ndarray]:
+        """The edge pixels thickened by one pixel, for sampling along a quad's edges."""
+        kernel = np.ones((3, 3), np.uint8)
+        return cv2.dilate(self.horizontal, kernel), cv2.dilate(self.vertical, kernel)
+
+
+_Lines = tuple[list["_Line"], list["_Line"], list["_Line"], list["_Line"]]
+
+
+def _best_card(bgr: np.ndarray, view: _WorkView, lines: _Lines, aspect_tolerance: float,
+               check_print: bool, *, tracked: bool) -> GuidedCard | None:
+    """The best quad the lines (top, bottom, left, right candidates) make that passes every
+    check: ID-1 shape, edges present, not a stripe or a sheet, contrast across its edges,
+    refitted at full resolution, and (``check_print``) print inside."""
+    tops, bottoms, lefts, rights = lines
     if not (tops and bottoms and lefts and rights):
         return None
-    covers_h = cv2.dilate(horizontal, np.ones((3, 3), np.uint8))
-    covers_v = cv2.dilate(vertical, np.ones((3, 3), np.uint8))
-    quads = _candidate_quads(tops, bottoms, lefts, rights, xc, yc, w, aspect_tolerance)
+    h, w = view.small.shape[:2]
+    quads = _candidate_quads(tops, bottoms, lefts, rights, w / 2, h / 2, w, aspect_tolerance)
     if not len(quads):
         return None
+    covers_h, covers_v = view.covers
     covers = _edge_covers(quads, covers_h, covers_v, _SAMPLES)
     ok = (covers.min(axis=1) >= MIN_EDGE_COVER) & (covers.mean(axis=1) >= MIN_MEAN_COVER)
     if not ok.any():
@@ -129,18 +185,47 @@ def find_card_in_guide(bgr: np.ndarray, *, aspect_tolerance: float = ASPECT_TOLE
     for index in np.argsort(-score)[:8]:
         if not np.isfinite(score[index]):
             break
-        contrast = _boundary_contrast(small, quads[index])
+        contrast = _boundary_contrast(view.small, quads[index])
         if contrast.min() < MIN_BOUNDARY_CONTRAST:
             continue  # the same surface goes on past an edge: part of a larger sheet
-        corners = _refine(bgr, quads[index] / scale)
+        corners = _refine(bgr, quads[index] / view.scale)
         if corners is None or abs(_aspect(corners) / ID1_ASPECT - 1) > aspect_tolerance:
             continue
         card_width = float(np.linalg.norm(corners[1] - corners[0]))
         crop = rectify(bgr, corners, width=int(min(640, round(card_width))))
         if check_print and not looks_printed(crop):
             continue
-        return GuidedCard(corners, crop, float(covers[index].mean()))
+        return GuidedCard(corners, crop, float(covers[index].mean()), tracked)
     return None
+
+
+def _tracked_lines(view: _WorkView, previous: np.ndarray) -> _Lines:
+    """Candidate lines for each edge near the previous card's (``previous``: its corners at
+    the work scale), within the same bands as the whole search."""
+    h, w = view.small.shape[:2]
+    reach = TRACK_REACH * WORK_WIDTH
+    tl, tr, br, bl = previous
+
+    def near(start: np.ndarray, end: np.ndarray, transposed: bool) -> tuple[float, float]:
+        """Offset (across, at the middle of the band's axis) and slope of the line."""
+        a, b = (1, 0) if transposed else (0, 1)  # along, across
+        slope = (end[b] - start[b]) / max(1e-6, end[a] - start[a])
+        middle = (h if transposed else w) / 2
+        return float(start[b] + slope * (middle - start[a])), float(slope)
+
+    def lines(along: np.ndarray, across: np.ndarray, size: int, length: int,
+              band: tuple[float, float], line: tuple[float, float]) -> list[_Line]:
+        return _band_lines(along, across, size, length, band, near=line, reach=reach,
+                           limit=TRACK_LINES)
+
+    return (
+        lines(view.hx, view.hy, h, w, (OUTER_LIMIT * h, INNER_LIMIT_Y * h), near(tl, tr, False)),
+        lines(view.hx, view.hy, h, w, ((1 - INNER_LIMIT_Y) * h, (1 - OUTER_LIMIT) * h),
+              near(bl, br, False)),
+        lines(view.vy, view.vx, w, h, (OUTER_LIMIT * w, INNER_LIMIT_X * w), near(tl, bl, True)),
+        lines(view.vy, view.vx, w, h, ((1 - INNER_LIMIT_X) * w, (1 - OUTER_LIMIT) * w),
+              near(tr, br, True)),
+    )
 
 
 def looks_printed(crop: np.ndarray) -> bool:
@@ -238,21 +323,43 @@ _SLOPES = np.tan(np.radians(np.arange(-MAX_TILT_DEG, MAX_TILT_DEG + 0.1, 1.0)))
 
 
 def _band_lines(along: np.ndarray, across: np.ndarray, h: int, w: int,
-                band: tuple[float, float]) -> list[_Line]:
+                band: tuple[float, float], *, near: tuple[float, float] | None = None,
+                reach: float = 0.0, limit: int = LINES_PER_BAND) -> list[_Line]:
     """Strongest straight lines in a band of edge pixels (``along``: position along the band's
     axis, 0..w-1; ``across``: position across it, 0..h-1): ``offset`` = ``across`` at the
-    centre of the axis, ``slope`` = d across / d along."""
+    centre of the axis, ``slope`` = d across / d along; at most ``limit``.
+
+    ``near`` (offset, slope): only lines within ``reach`` of that offset and ``TRACK_TURN``
+    degrees of that slope (tracking); their votes are the same as in the whole band's.
+    """
     lo, hi = max(0, int(band[0]) - 8), min(h, math.ceil(band[1]) + 8)
     inside = (across >= lo) & (across < hi)
+    slopes = len(_SLOPES)
+    first, last = 0, slopes  # slope rows voted for
+    keep = slice(0, slopes)  # ... and searched
+    if near is not None:
+        offset, slope = near
+        band = (max(band[0], offset - reach), min(band[1], offset + reach))
+        if band[0] >= band[1]:
+            return []
+        # Every pixel voting for a line in the window (the vote blur included) lies within
+        # this strip around the old line.
+        margin = reach + w / 2 * math.tan(math.radians(TRACK_TURN + 1)) + 2
+        inside &= np.abs(across - (offset + slope * (along - w / 2))) <= margin
+        row = min(slopes - 1, max(0, round(math.degrees(math.atan(slope)) + MAX_TILT_DEG)))
+        # one more row either side: the vote blur mixes neighbouring slopes
+        first, last = max(0, row - TRACK_TURN - 1), min(slopes, row + TRACK_TURN + 2)
+        keep = slice(max(0, row - TRACK_TURN) - first, min(slopes, row + TRACK_TURN + 1) - first)
     if np.count_nonzero(inside) < 10:
         return []
     along, across = along[inside], across[inside]
-    slopes, size = len(_SLOPES), h + 1
+    size = h + 1
     bins, span, pad = _line_bins(w, size)
     # One histogram for every slope and the three zones (centre, near the start, near the
     # end): the pixel at (along, across) votes for offset across - shift(slope, along).
-    counts = np.bincount((bins[:, along] + across[None, :]).ravel(), minlength=3 * slopes * span)
-    counts = counts.reshape(3, slopes, span)[:, :, pad:pad + size]
+    counts = np.bincount((bins[first:last, along] + across[None, :]).ravel(),
+                         minlength=3 * slopes * span)
+    counts = counts.reshape(3, slopes, span)[:, first:last, pad:pad + size]
     # Neighbouring angles and offsets share votes (a slightly curved or blurred edge).
     votes = cv2.GaussianBlur(np.ascontiguousarray(counts.transpose(1, 2, 0), dtype=np.float32),
                              (3, 3), 0.7)
@@ -262,16 +369,18 @@ def _band_lines(along: np.ndarray, across: np.ndarray, h: int, w: int,
     # one end only (a mug beside the card, a stripe half hidden) they count less against it.
     acc = (centre - OUTER_PENALTY * np.minimum(left, right)
            - ONE_END_PENALTY * np.maximum(left, right))
+    acc = np.ascontiguousarray(acc[keep])
     acc[:, : int(band[0])] = 0
     acc[:, math.ceil(band[1]):] = 0
+    base = first + keep.start  # slope index of the first row searched
     lines: list[_Line] = []
-    for _ in range(LINES_PER_BAND):
+    for _ in range(limit):
         index = int(np.argmax(acc))
         slope_i, offset = divmod(index, size)
         strength = float(acc[slope_i, offset])
         if strength < 0.12 * w:
             break
-        lines.append(_Line(float(offset), float(_SLOPES[slope_i]), strength))
+        lines.append(_Line(float(offset), float(_SLOPES[base + slope_i]), strength))
         acc[:, max(0, offset - 4):offset + 5] = 0
     return lines
 

@@ -39,6 +39,11 @@ SAME_SIDE_SIMILARITY = 0.8  # thumbnail correlation above which two card crops s
 # out on every third such frame, ~4 times a second, more often than the page shows a hint (2/s);
 # the frames between keep the last answer. That search is a quarter of such a frame's analysis.
 EXPLAIN_EVERY = 3
+# Live card steps: the card found in the last analysed frame is looked for near where it was
+# (``find_card_in_guide``'s tracking), but the whole search runs on at least every third frame:
+# tracking that locked on a wrong quad (one that passes every check) is set right within two
+# frames, before the steady run a capture needs (``card_steady_frames``) can complete on it.
+WHOLE_SEARCH_EVERY = 3
 EXPLANATIONS = frozenset({Hint.NO_CARD, Hint.CARD_NOT_FLAT, Hint.CARD_TOO_SMALL,
                           Hint.CARD_TOO_BIG})
 
@@ -72,6 +77,9 @@ class CaptureEngine:
         self._face_size_ok = False
         self._since_full = 0
         self._prev_corners: np.ndarray | None = None
+        # (frame shape, corners) of the guided finder's card in the last analysed frame
+        self._track: tuple[tuple[int, ...], np.ndarray] | None = None
+        self._tracked_run = 0  # analysed frames in a row whose card was found by tracking
         self._card_corners: np.ndarray | None = None
         self._card_run = 0
         self._side: tuple[np.ndarray, bool] | None = None  # (card thumbnail, right side?)
@@ -229,8 +237,17 @@ class CaptureEngine:
     def _analyse_card(self, bgr: np.ndarray, t: float, step: Step) -> Hint:
         fresh = self._prev_t is not None and t - self._prev_t <= STALE_AFTER
         explain = self.mode is not EngineMode.LIVE or self._unexplained + 1 >= EXPLAIN_EVERY
+        # The card found in the last frame is tracked when that frame is recent and of the
+        # same size (the stream's resolution ramps up), and not on every frame.
+        track = None
+        if (fresh and self._track is not None and self._track[0] == bgr.shape
+                and self._tracked_run + 1 < WHOLE_SEARCH_EVERY):
+            track = self._track[1]
         check = check_card(bgr, self.config, previous=self._prev_corners if fresh else None,
-                           explain=explain)
+                           explain=explain, track=track)
+        guided = check.corners if check.guided else None
+        self._track = None if guided is None else (bgr.shape, guided)
+        self._tracked_run = self._tracked_run + 1 if check.tracked else 0
         unexplained = not explain and check.corners is None and check.hint is Hint.NO_CARD
         self._unexplained = self._unexplained + 1 if unexplained else 0
         if not unexplained:  # remember the answer, and keep it (and the outline) in between
@@ -331,6 +348,8 @@ class CaptureEngine:
         self._face_size_ok = False
         self._since_full = 0
         self._prev_corners = None
+        self._track = None
+        self._tracked_run = 0
         self._card_corners = None
         self._card_run = 0
         self._side = None

@@ -115,6 +115,8 @@ class CardCheck:
     sharpness: float = 0.0
     glare: float = 0.0
     card: bool = False  # a card was found near the guide (whatever its quality)
+    guided: bool = False  # ``corners`` are the guided finder's (what the next frame tracks)
+    tracked: bool = False  # ... found by tracking the previous frame's card
 
     @property
     def ok(self) -> bool:
@@ -122,7 +124,7 @@ class CardCheck:
 
 
 def check_card(bgr: np.ndarray, config: CaptureConfig, *, previous: np.ndarray | None,
-               explain: bool = True) -> CardCheck:
+               explain: bool = True, track: np.ndarray | None = None) -> CardCheck:
     """Card near the guide, large enough, lit, sharp, no glare, steady.
 
     The card is looked for near the on-screen guide (``guided.find_card_in_guide``: its edges,
@@ -130,22 +132,27 @@ def check_card(bgr: np.ndarray, config: CaptureConfig, *, previous: np.ndarray |
     anywhere in the frame only explains why (too small, too big, not flat); it is never
     captured. ``previous`` holds the corners found in the previous analysed frame (None:
     unknown). ``explain=False`` skips that explanation (plain NO_CARD): it costs about a
-    quarter of the analysis of a frame without a card near the guide.
+    quarter of the analysis of a frame without a card near the guide. ``track``: the guided
+    finder's corners in the previous analysed frame, where its edges are looked for first
+    (``find_card_in_guide``'s ``previous``; the found card passes the same checks).
     """
     width = bgr.shape[1]
-    found = find_card_in_guide(bgr)
+    found = find_card_in_guide(bgr, previous=track)
     if found is None:
         return _why_no_card(bgr, config) if explain else CardCheck(Hint.NO_CARD)
     corners = found.corners
     aspect = quad_aspect(corners)
     share = _width_share(corners, width)
     if share < config.card_min_width:
-        return CardCheck(Hint.CARD_TOO_SMALL, corners, aspect=aspect, width_share=share, card=True)
+        return CardCheck(Hint.CARD_TOO_SMALL, corners, aspect=aspect, width_share=share, card=True,
+                         guided=True, tracked=found.tracked)
     if share > config.card_max_width:
-        return CardCheck(Hint.CARD_TOO_BIG, corners, aspect=aspect, width_share=share, card=True)
+        return CardCheck(Hint.CARD_TOO_BIG, corners, aspect=aspect, width_share=share, card=True,
+                         guided=True, tracked=found.tracked)
     crop = found.crop
     gray = cv2.cvtColor(crop, cv2.COLOR_BGR2GRAY)
-    base = CardCheck(None, corners, crop, aspect, share, card=True)
+    base = CardCheck(None, corners, crop, aspect, share, card=True, guided=True,
+                     tracked=found.tracked)
     if float(gray.mean()) < config.card_min_luma:
         return _with(base, Hint.TOO_DARK)
     # Glare: near-white pixels inside the card (a 5 % border is left out: the card's edge and
@@ -154,7 +161,8 @@ def check_card(bgr: np.ndarray, config: CaptureConfig, *, previous: np.ndarray |
     inner = gray[margin_y:-margin_y, margin_x:-margin_x]
     glare = float(np.count_nonzero(inner > 240)) / inner.size
     sharp = sharpness(gray)
-    base = CardCheck(None, corners, crop, aspect, share, sharp, glare, card=True)
+    base = CardCheck(None, corners, crop, aspect, share, sharp, glare, card=True, guided=True,
+                     tracked=found.tracked)
     if glare > config.card_max_glare:
         return _with(base, Hint.GLARE)
     if sharp < config.card_min_sharpness:
@@ -191,7 +199,7 @@ def _width_share(corners: np.ndarray, width: int) -> float:
 
 def _with(check: CardCheck, hint: Hint) -> CardCheck:
     return CardCheck(hint, check.corners, check.crop, check.aspect, check.width_share,
-                     check.sharpness, check.glare, check.card)
+                     check.sharpness, check.glare, check.card, check.guided, check.tracked)
 
 
 def _max_corner_shift(corners: np.ndarray, previous: np.ndarray) -> float:
