@@ -146,36 +146,45 @@ def report(name: str, outcomes: list[Outcome], baseline_ms: float | None) -> Non
         print(f"  {key:10} {value:28} n={len(members):3}  {summary(members)}")
 
 
-def run_clips(clips: list[list[Scene]], tracking: bool) -> tuple[list[Outcome], int]:
-    """Each clip frame by frame; with ``tracking``, the previous frame's card is looked for
-    first (the whole search on at least every ``WHOLE_SEARCH_EVERY``-th frame). Returns the
-    outcomes and how many frames tracking found a card in."""
-    outcomes, tracked = [], 0
+def run_clips(clips: list[list[Scene]]) -> tuple[list[Outcome], list[Outcome], int]:
+    """Each clip frame by frame, through the whole search and through tracking (the previous
+    frame's card looked for first, the whole search on at least every
+    ``WHOLE_SEARCH_EVERY``-th frame) in turn, so that background load hits both alike.
+    Returns both outcomes and how many frames tracking found a card in."""
+    whole: list[Outcome] = []
+    tracking: list[Outcome] = []
+    tracked = 0
     for clip in clips:
         previous: np.ndarray | None = None
         run = 0
         for scene in clip:
-            use = previous if tracking and run + 1 < WHOLE_SEARCH_EVERY else None
+            start = time.perf_counter()
+            found = find_card_in_guide(scene.image)
+            whole.append(Outcome(scene, found.corners if found else None, None,
+                                 time.perf_counter() - start))
+            use = previous if run + 1 < WHOLE_SEARCH_EVERY else None
             start = time.perf_counter()
             found = find_card_in_guide(scene.image, previous=use)
             seconds = time.perf_counter() - start
             run = run + 1 if found is not None and found.tracked else 0
             tracked += found is not None and found.tracked
             previous = found.corners if found is not None else None
-            outcomes.append(Outcome(scene, previous, None, seconds))
-    return outcomes, tracked
+            tracking.append(Outcome(scene, previous, None, seconds))
+    return whole, tracking, tracked
 
 
 def report_tracking(clips: list[list[Scene]]) -> None:
     frames = sum(len(clip) for clip in clips)
     print(f"\n== tracking: {len(clips)} clips, {frames} frames (finder only, no side decision)")
-    for tracking in (False, True):
-        outcomes, tracked = run_clips(clips, tracking)
-        times = sorted(1000 * o.seconds for o in outcomes)
-        cards = sum(o.scene.corners is not None for o in outcomes)
-        print(f"  {'tracking' if tracking else 'whole search':12} {summary(outcomes, False)}"
-              f"  by tracking {tracked / cards:6.1%}  cost median {statistics.median(times):.1f} ms"
-              f" mean {statistics.mean(times):.1f} ms")
+    whole, tracking, tracked = run_clips(clips)
+    cards = sum(o.scene.corners is not None for o in whole)
+    base = statistics.median(1000 * o.seconds for o in whole)
+    for name, outcomes in (("whole search", whole), ("tracking", tracking)):
+        times = [1000 * o.seconds for o in outcomes]
+        share = f"  by tracking {tracked / cards:6.1%}" if outcomes is tracking else ""
+        print(f"  {name:12} {summary(outcomes, False)}{share}  cost median "
+              f"{statistics.median(times):.1f} ms ({statistics.median(times) / base:.2f}x) "
+              f"mean {statistics.mean(times):.1f} ms")
 
 
 def main() -> None:

@@ -266,7 +266,8 @@ def _magnitude(gray: np.ndarray) -> np.ndarray:
 
 def _percentiles(gray: np.ndarray, shares: tuple[float, ...]) -> list[float]:
     """``np.percentile`` (linear) of an 8-bit image for each of ``shares``, from its histogram."""
-    cumulative = np.cumsum(np.bincount(gray.ravel(), minlength=256))
+    counts = cv2.calcHist([gray], [0], None, [256], [0, 256]).ravel()  # exact below 2**24
+    cumulative = np.cumsum(counts.astype(np.int64))
     last = gray.size - 1
     result = []
     for share in shares:
@@ -518,13 +519,7 @@ def _refine(bgr: np.ndarray, corners: np.ndarray) -> np.ndarray | None:
         probe = along[:, None, :] + steps[None, :, None] * normal[None, None, :]
         xs = np.clip(probe[..., 0], 0, width - 1).astype(np.float32)
         ys = np.clip(probe[..., 1], 0, height - 1).astype(np.float32)
-        # Only the strip the probes read is greyed and blurred (2 px of context for the
-        # blur and the bilinear read): the same values as blurring the whole frame.
-        x0, y0 = max(0, int(xs.min()) - 2), max(0, int(ys.min()) - 2)
-        x1, y1 = min(width, int(xs.max()) + 4), min(height, int(ys.max()) + 4)
-        strip = cv2.cvtColor(bgr[y0:y1, x0:x1], cv2.COLOR_BGR2GRAY)
-        blurred = cv2.GaussianBlur(strip, (3, 3), 0).astype(np.float32)
-        profile = cv2.remap(blurred, xs - np.float32(x0), ys - np.float32(y0), cv2.INTER_LINEAR)
+        profile = _profiles(bgr, xs, ys)
         step = np.abs(np.diff(profile, axis=1))
         best = step.argmax(axis=1)
         strength = step.max(axis=1)
@@ -545,6 +540,18 @@ def _refine(bgr: np.ndarray, corners: np.ndarray) -> np.ndarray | None:
             return None
         result.append(point)
     return np.array(result, np.float32)
+
+
+def _profiles(bgr: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
+    """The frame's grey level, blurred (3 x 3 Gaussian), read at (``xs``, ``ys``). Only the box
+    the points lie in is greyed and blurred (2 px of context for the blur and the bilinear
+    read): the same values as blurring the whole frame."""
+    height, width = bgr.shape[:2]
+    x0, y0 = max(0, int(xs.min()) - 2), max(0, int(ys.min()) - 2)
+    x1, y1 = min(width, int(xs.max()) + 4), min(height, int(ys.max()) + 4)
+    box = cv2.cvtColor(bgr[y0:y1, x0:x1], cv2.COLOR_BGR2GRAY)
+    blurred = cv2.GaussianBlur(box, (3, 3), 0).astype(np.float32)
+    return cv2.remap(blurred, xs - np.float32(x0), ys - np.float32(y0), cv2.INTER_LINEAR)
 
 
 def _intersect(p: tuple[float, float, float, float],
