@@ -16,6 +16,9 @@ hold the card, so each of the card's four edges is looked for in its own band ar
 4. each edge is then re-fitted at full resolution (strongest gradient across the edge near
    the line, a robust fit that ignores a thumb), so the corners and the crop sent follow the
    card to well under 2 % of its width.
+
+With the previous frame's card (``previous``), each edge is first looked for in a narrow strip
+around where it was (tracking); the quads found there go through the same checks.
 """
 
 from __future__ import annotations
