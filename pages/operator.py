@@ -5,34 +5,30 @@ transaction to a customer account. Locked unless an operator signs in (component
 every action is audited under the operator's name. Calls Vlens as ``[operator.vlens]`` when that
 least-privilege account is configured, else as the app's ``[vlens]`` account. Text from Vlens is
 shown with ``st.text`` (never parsed as markdown or HTML). A typed transaction id is shown only
-when it is the customer's (components.ui.operator_ownership; docs/security.md "Only the
-customer's transaction").
+when the listing ties it to the customer, or when this app recorded it and the operator
+confirms it (components.ui.operator_confirm; docs/security.md "The customer's transaction").
 """
 
 from __future__ import annotations
 
-import logging
 import re
 import uuid
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime
 from typing import Final, TypeVar
 
 import streamlit as st
-from sqlalchemy.exc import SQLAlchemyError
 
-from components.integration.results import RecordedVerification, recorded_verification
-from components.ui import integration, operator_dashboard
+from components.ui import operator_dashboard
 from components.ui.backend import Backend, resolve_backend
 from components.ui.operator_audit import audit
 from components.ui.operator_auth import operator_secrets, require_operator, sign_out
-from components.ui.operator_ownership import (
-    MAX_REASON,
-    Ownership,
-    confirmation_reason,
-    image_names,
-    listing_says,
+from components.ui.operator_confirm import (
+    CONFIRM_KEY,
+    check_transaction,
+    confirm_section,
+    pending_confirmation,
 )
+from components.ui.operator_ownership import EMAIL, image_names
 from components.vlens.catalogue import describe_error
 from components.vlens.client import VlensClient
 from components.vlens.config import VlensConfig, load_config
@@ -46,21 +42,18 @@ from components.vlens.errors import (
 from components.vlens.models import StepResult, UserImages
 
 T = TypeVar("T")
-log = logging.getLogger("vlens.integration")
 
 IMAGES_KEY: Final = "operator.images"  # (lookup, UserImages)
 SHOWN_KEY: Final = "operator.shown"  # (transaction id, [(label, bytes)])
-CONFIRM_KEY: Final = "operator.confirm"  # RecordedVerification awaiting the operator
 
 _PHONE = re.compile(r"\+[1-9]\d{7,14}")
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
 def normalise_lookup(text: str) -> str | None:
     """An E.164 phone number or an e-mail address; Egyptian local mobiles (01…) get +20."""
     value = text.strip()
     if "@" in value:
-        return value.lower() if _EMAIL.fullmatch(value) else None
+        return value.lower() if EMAIL.fullmatch(value) else None
     digits = re.sub(r"[\s\-().]", "", value)
     if re.fullmatch(r"01\d{9}", digits):
         digits = "+20" + digits[1:]
@@ -163,24 +156,6 @@ def _image_getter(transaction_id: str, file_name: str) -> Callable[[VlensClient]
     return lambda client: client.get_step_image(transaction_id, file_name)
 
 
-def refuse(who: str, transaction_id: str, reason: str, message: str, advice: str) -> None:
-    audit(who, "transaction refused", transaction_id=transaction_id, reason=reason)
-    st.error(message)
-    st.caption(advice)
-
-
-def recorded_by_this_app(transaction_id: str) -> tuple[RecordedVerification | None, bool]:
-    """(this app's record of the verification, whether the store could be read)."""
-    rt = integration.runtime()
-    if rt is None:
-        return None, False
-    try:
-        return recorded_verification(rt.store, transaction_id), True
-    except SQLAlchemyError as exc:  # never the URL: it may carry a password
-        log.error("operator page: verification records unreadable: %s", type(exc).__name__)
-        return None, False
-
-
 def fetch_images(config: VlensConfig, images: UserImages, who: str, transaction_id: str,
                  **details: object) -> bool:
     """Download every listed image of ``transaction_id`` and keep them for display."""
@@ -195,72 +170,6 @@ def fetch_images(config: VlensConfig, images: UserImages, who: str, transaction_
     return True
 
 
-def check_transaction(config: VlensConfig, images: UserImages, who: str,
-                      transaction_id: str) -> None:
-    """Show the images, refuse, or ask the operator to confirm (see operator_ownership)."""
-    said = listing_says(images, transaction_id)
-    if said is Ownership.MATCH:
-        fetch_images(config, images, who, transaction_id)
-        return
-    if said is Ownership.MISMATCH:
-        refuse(who, transaction_id, "not this customer's",
-               "This transaction is not one of this customer's verifications: no images are "
-               "shown.",
-               "Check the transaction id on the customer's receipt, or look up the customer it "
-               "belongs to.")
-        return
-    recorded, readable = recorded_by_this_app(transaction_id)
-    if not readable:
-        refuse(who, transaction_id, "records unavailable",
-               "This app's verification records cannot be read right now: no images are shown.",
-               "Vlens' list of the customer's images does not say which verification they "
-               "belong to, so the page needs those records. Try again later.")
-    elif recorded is None:
-        refuse(who, transaction_id, "not recorded by this app",
-               "This transaction is not a verification made through this app: no images are "
-               "shown.",
-               "Vlens' list of the customer's images does not say which verification they "
-               "belong to, so the page only shows verifications this app recorded. Check the "
-               "transaction id on the customer's receipt.")
-    else:
-        st.session_state[CONFIRM_KEY] = recorded
-
-
-def confirm_section(config: VlensConfig, images: UserImages, who: str,
-                    recorded: RecordedVerification) -> None:
-    """Ask the operator to confirm they checked the id themselves; audit the confirmation."""
-    transaction_id = recorded.transaction_id
-    when = datetime.fromtimestamp(recorded.recorded_at, UTC).strftime("%Y-%m-%d %H:%M UTC")
-    st.warning("Confirm before the images are shown: Vlens' list of this customer's images "
-               "does not say which verification they belong to, so the app cannot check that "
-               "this transaction is this customer's.")
-    st.caption(f"Transaction {transaction_id} is a verification made through this app "
-               f"(recorded {when}, verdict: {recorded.verdict}). Check this id on the "
-               "customer's receipt or against their identity. Your confirmation and reason go "
-               "into the audit log under your name.")
-    with st.form("operator_confirm"):
-        checked = st.checkbox("I checked this transaction id on the customer's receipt or "
-                              "against their identity", key="operator_confirm_checked")
-        typed = st.text_input(f"Reason (for example the support ticket; {MAX_REASON} "
-                              "characters at most, no personal data)",
-                              key="operator_confirm_reason")
-        confirmed = st.form_submit_button("Confirm and show images")
-    if not confirmed:
-        return
-    if not checked:
-        st.error("Tick the box to confirm that you checked the transaction id.")
-        return
-    reason, problem = confirmation_reason(typed or "")
-    if reason is None:
-        st.error(str(problem))
-        return
-    audit(who, "confirmed a transaction is the customer's", transaction_id=transaction_id,
-          reason=reason)
-    if fetch_images(config, images, who, transaction_id, confirmed_by_operator=True):
-        st.session_state.pop(CONFIRM_KEY, None)
-        st.rerun()
-
-
 def show_images_section(config: VlensConfig, images: UserImages, who: str) -> None:
     with st.form("operator_show"):
         typed = st.text_input("Transaction id of the verification (from the customer's receipt "
@@ -273,10 +182,13 @@ def show_images_section(config: VlensConfig, images: UserImages, who: str) -> No
         if transaction_id is None:
             st.error("A transaction id looks like 3f0c8a52-6b1e-4c55-9d0e-2a7f1b9c4d21.")
             return
-        check_transaction(config, images, who, transaction_id)
-    pending = st.session_state.get(CONFIRM_KEY)
-    if isinstance(pending, RecordedVerification):
-        confirm_section(config, images, who, pending)
+        if check_transaction(images, who, transaction_id):
+            fetch_images(config, images, who, transaction_id)
+    pending = pending_confirmation()
+    if pending is not None and confirm_section(who, pending) and fetch_images(
+            config, images, who, pending.transaction_id, confirmed_by_operator=True):
+        st.session_state.pop(CONFIRM_KEY, None)
+        st.rerun()
     held = st.session_state.get(SHOWN_KEY)
     if held is None:
         return

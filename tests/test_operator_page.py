@@ -579,10 +579,19 @@ def ask_for(at: AppTest, transaction_id: str, lookup: str = PHONE) -> AppTest:
     return click(at, "Show images")
 
 
+def confirm_box(at: AppTest) -> Any:
+    """The confirmation form's tick box (whatever its key)."""
+    return next(c for c in at.checkbox if c.label.startswith("I checked this transaction id"))
+
+
+def confirm_shown(at: AppTest) -> bool:
+    return any(c.label.startswith("I checked this transaction id") for c in at.checkbox)
+
+
 def confirm(at: AppTest, reason: str, tick: bool = True) -> AppTest:
     if tick:
-        at.checkbox(key="operator_confirm_checked").check()
-    at.text_input(key="operator_confirm_reason").input(reason)
+        confirm_box(at).check()
+    next(t for t in at.text_input if t.label.startswith("Reason")).input(reason)
     return click(at, "Confirm and show images")
 
 
@@ -599,7 +608,7 @@ def test_with_the_documented_listing_a_transaction_this_app_did_not_record_is_re
     at = ask_for(store_page(documented, store_url), transaction_id, OTHER_PHONE)
     assert NOT_OURS in texts(at)
     assert CONFIRM not in texts(at)
-    assert not any(c.key == "operator_confirm_checked" for c in at.checkbox)
+    assert not confirm_shown(at)
     assert image_count(at) == 0
     assert documented.requests_to("GetStepImage") == []
     refused = audit_records(caplog)[-1]
@@ -691,3 +700,22 @@ def test_a_self_service_verification_made_in_the_app_can_be_confirmed_on_the_ope
         assert CONFIRM in texts(at)
         at = confirm(at, "support ticket SUP-7")
     assert image_count(at) == 6
+
+
+def test_a_tick_given_for_one_transaction_does_not_carry_over_to_another(
+        documented: Simulator, store_url: str) -> None:
+    first = record(store_url, documented)
+    register_and_link(documented, first)
+    second = record(store_url, documented, seed=10)
+    at = ask_for(store_page(documented, store_url), first)
+    at = confirm(at, "ok")  # ticked, but the reason is too short: refused, the form stays
+    assert "Give a short reason" in texts(at)
+    assert confirm_box(at).value
+    at.text_input(key="operator_show_tx").input(second)
+    at = click(at, "Show images")
+    assert f"Transaction {second} is a verification made through this app" in texts(at)
+    assert not confirm_box(at).value
+    at = confirm(at, "support ticket SUP-1042", tick=False)  # only the reason changed
+    assert "Tick the box" in texts(at)
+    assert image_count(at) == 0
+    assert documented.requests_to("GetStepImage") == []

@@ -26,7 +26,7 @@ IMAGE_LABELS: Final = (
 MIN_REASON = 5
 MAX_REASON = 200
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+EMAIL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # also the page's lookup check
 # Phone numbers (international, Egyptian mobile) and national ID numbers, once the separators
 # between digits are taken out.
 _PERSONAL_NUMBER = re.compile(r"\+\d{8,15}|(?<!\d)01[0125]\d{8}(?!\d)|(?<!\d)[23]\d{13}(?!\d)")
@@ -69,7 +69,7 @@ def confirmation_reason(text: str) -> tuple[str | None, str | None]:
                       "the support ticket you are working on.")
     if len(reason) > MAX_REASON:
         return None, f"Keep the reason to {MAX_REASON} characters."
-    if _EMAIL.search(reason) or _PERSONAL_NUMBER.search(_DIGIT_SEPARATORS.sub("", reason)):
+    if EMAIL.search(reason) or _PERSONAL_NUMBER.search(_DIGIT_SEPARATORS.sub("", reason)):
         return None, ("Leave the customer's e-mail, phone and ID numbers out of the reason: it "
                       "goes into the audit log.")
     return reason, None
