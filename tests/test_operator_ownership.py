@@ -60,6 +60,13 @@ def test_a_reason_too_short_or_too_long_is_refused(reason: str) -> None:
     "customer +20 100 123 4567 called",
     "customer 010-0123-4567 called",
     "ID 29001011234567 checked",
+    "customer 00201001234567 called",
+    "customer 0020 100 123 4567 called",
+    "customer (0020) 100.123.4567 called",
+    "customer 20 100 123 4567 called",
+    "customer 100 123 4567 called",
+    "customer 010–0123–4567 called",
+    "customer ٠١٠٠١٢٣٤٥٦٧ called",
 ])
 def test_a_reason_with_an_e_mail_phone_or_national_id_number_is_refused(reason: str) -> None:
     kept, problem = confirmation_reason(reason)
@@ -67,4 +74,11 @@ def test_a_reason_with_an_e_mail_phone_or_national_id_number_is_refused(reason: 
 
 
 def test_a_ticket_number_is_an_acceptable_reason() -> None:
-    assert confirmation_reason("ticket INC-2026-000123") == ("ticket INC-2026-000123", None)
+    assert confirmation_reason("ticket INC-0012345") == ("ticket INC-0012345", None)
+
+
+def test_eight_digits_in_a_row_are_refused_even_in_a_ticket_number() -> None:
+    """A phone number has no fixed shape once it is spaced out or prefixed with 00: any run of
+    eight digits or more (separators taken out) is kept out of the audit log."""
+    kept, problem = confirmation_reason("ticket INC-2026-000123")
+    assert kept is None and problem is not None and "8 digits or more" in problem

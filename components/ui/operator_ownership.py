@@ -27,10 +27,12 @@ MIN_REASON = 5
 MAX_REASON = 200
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
 EMAIL: Final = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")  # also the page's lookup check
-# Phone numbers (international, Egyptian mobile) and national ID numbers, once the separators
-# between digits are taken out.
-_PERSONAL_NUMBER = re.compile(r"\+\d{8,15}|(?<!\d)01[0125]\d{8}(?!\d)|(?<!\d)[23]\d{13}(?!\d)")
-_DIGIT_SEPARATORS = re.compile(r"(?<=\d)[\s\-.()/]+(?=\d)")
+PERSONAL_DIGITS = 8
+# Phone numbers (+20…, 0020…, 01…, spaced out or not) and national ID numbers (14 digits), in
+# any script's digits: any run of PERSONAL_DIGITS or more, once separators between digits are
+# taken out.
+_PERSONAL_NUMBER = re.compile(rf"\d{{{PERSONAL_DIGITS},}}")
+_DIGIT_SEPARATORS = re.compile(r"(?<=\d)[\s\-\u2010-\u2015.()/_]+(?=\d)")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
 
 
@@ -71,5 +73,6 @@ def confirmation_reason(text: str) -> tuple[str | None, str | None]:
         return None, f"Keep the reason to {MAX_REASON} characters."
     if EMAIL.search(reason) or _PERSONAL_NUMBER.search(_DIGIT_SEPARATORS.sub("", reason)):
         return None, ("Leave the customer's e-mail, phone and ID numbers out of the reason: it "
-                      "goes into the audit log.")
+                      f"goes into the audit log ({PERSONAL_DIGITS} digits or more in a row, "
+                      "spaces and dashes ignored, count as one).")
     return reason, None
