@@ -719,3 +719,28 @@ def test_a_tick_given_for_one_transaction_does_not_carry_over_to_another(
     assert "Tick the box" in texts(at)
     assert image_count(at) == 0
     assert documented.requests_to("GetStepImage") == []
+
+
+def test_under_the_documented_listing_any_recorded_transaction_opens_once_the_operator_confirms(
+        documented: Simulator, store_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    """The limit of the documented listing (docs/security.md "The customer's transaction"):
+    nothing ties the images to a transaction, so customer A's verification, recorded by this
+    app, can be opened under customer X. What stands in the way is the operator's check, asked
+    for and audited."""
+    customer_a = record(store_url, documented)
+    register_and_link(documented, customer_a)
+    customer_x = record(store_url, documented, seed=10)
+    register_and_link(documented, customer_x, OTHER_PHONE, "x@example.com")
+    caplog.set_level(logging.INFO, logger="vlens.operator")
+    at = ask_for(store_page(documented, store_url), customer_a, OTHER_PHONE)
+    assert CONFIRM in texts(at)
+    assert "not one of this customer's verifications" not in texts(at)
+    assert documented.requests_to("GetStepImage") == []
+    at = confirm(at, "support ticket SUP-1042")
+    assert image_count(at) == 6
+    assert {r.query["TransactionId"] for r in documented.requests_to("GetStepImage")} == {
+        customer_a}
+    confirmed, viewed = audit_records(caplog)[-2:]
+    assert (confirmed["action"], confirmed["transaction_id"], confirmed["reason"]) == (
+        "confirmed a transaction is the customer's", customer_a, "support ticket SUP-1042")
+    assert (viewed["action"], viewed["confirmed_by_operator"]) == ("viewed images", True)
