@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from fractions import Fraction
+from functools import partial
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -21,6 +22,7 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 
 from components.capture.processor import CaptureEngine
+from components.capture.webrtc import make_video_frame_callback
 from components.ui.attempt import Attempt
 from components.ui.attempt_registry import REGISTRY
 from components.ui.session import TOKEN_PARAM
@@ -58,6 +60,11 @@ class FakeStreamer:
         assert self.calls, "the capture page did not show the camera"
         return self.calls[-1]
 
+    def clock(self) -> float:
+        """Arrival time of the frames fed so far: stream time (``frame_index`` ticks of 1/15 s),
+        never the wall clock, so a slow rerun does not age them."""
+        return self.frame_index / FPS
+
     def feed(self, frames: Iterator[np.ndarray] | list[np.ndarray], every: int = 1) -> None:
         """Send frames through the app's video_frame_callback, ``every`` ticks of 1/15 s apart
         in stream time (a larger ``every`` covers a long wait with few frames)."""
@@ -85,8 +92,11 @@ class FakeStreamer:
 
 @contextmanager
 def fake_camera() -> Iterator[FakeStreamer]:
+    """The stand-in camera; the app's frame callback times arrivals by its ``clock``."""
     fake = FakeStreamer()
-    with patch("components.ui.camera.webrtc_streamer", fake):
+    with patch("components.ui.camera.webrtc_streamer", fake), patch(
+            "components.ui.capture_state.make_video_frame_callback",
+            partial(make_video_frame_callback, clock=fake.clock)):
         yield fake
 
 

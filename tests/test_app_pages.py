@@ -172,7 +172,9 @@ def live_hint(at: AppTest) -> str:
 
 
 def send_frames_too_large(at: AppTest, camera: FakeStreamer) -> None:
-    """Start pressed; the camera sends 1440p frames (over the analysis budget) for a second."""
+    """Start pressed; the camera sends 1440p frames (over the analysis budget) for a second of
+    stream time, which is also the time their arrivals are judged by (the fake camera's clock):
+    a slow rerun does not age them out of the 2 s window."""
     camera.playing = True
     at.run()
     camera.feed([imagery.face_frame(2560, 1440, face_frac=0.3)] * 15)

@@ -144,10 +144,12 @@ def self_view(frame: av.VideoFrame, bgr: np.ndarray, max_width: int,
 
 
 def make_video_frame_callback(
-    engine: CaptureEngine, *, background: bool = True, view_width: int = SELF_VIEW_MAX_WIDTH
+    engine: CaptureEngine, *, background: bool = True, view_width: int = SELF_VIEW_MAX_WIDTH,
+    clock: Callable[[], float] = time.monotonic,
 ) -> FrameCallback:
-    """The ``video_frame_callback`` for ``webrtc_streamer`` driving ``engine``."""
-    return FrameCallback(engine, background=background, view_width=view_width)
+    """The ``video_frame_callback`` for ``webrtc_streamer`` driving ``engine`` (``clock``
+    times frame arrivals; tests give it one of their own)."""
+    return FrameCallback(engine, background=background, view_width=view_width, clock=clock)
 
 
 def frame_from_bgr(bgr: np.ndarray, pts: int = 0, fps: int = 30) -> av.VideoFrame:
