@@ -522,15 +522,13 @@ def _refine(bgr: np.ndarray, corners: np.ndarray) -> np.ndarray | None:
         probe = along[:, None, :] + steps[None, :, None] * normal[None, None, :]
         xs = np.clip(probe[..., 0], 0, width - 1).astype(np.float32)
         ys = np.clip(probe[..., 1], 0, height - 1).astype(np.float32)
-        profile = _profiles(bgr, xs, ys)
-        step = np.abs(np.diff(profile, axis=1))
-        best = step.argmax(axis=1)
-        strength = step.max(axis=1)
-        ordered = np.sort(strength)  # its median, as np.median (60 values: the middle two)
-        middle = float((ordered[29] + ordered[30]) * np.float32(0.5))
-        keep = strength >= max(6.0, 0.5 * middle)
+        best, keep = _edge_steps(_profiles(bgr, xs, ys))
         if keep.sum() < 12:
-            return None
+            # A card edge against a background of the same grey but another colour (a blue
+            # stripe on a grey wall, in dim light): the step of the channel that changes most.
+            best, keep = _edge_steps(_profiles(bgr, xs, ys, colour=True))
+            if keep.sum() < 12:
+                return None
         shift = (best[keep] + 0.5 - reach).astype(np.float64)
         points = along[keep] + shift[:, None] * normal[None, :]
         fitted = cv2.fitLine(points.astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01)
@@ -545,14 +543,28 @@ def _refine(bgr: np.ndarray, corners: np.ndarray) -> np.ndarray | None:
     return np.array(result, np.float32)
 
 
-def _profiles(bgr: np.ndarray, xs: np.ndarray, ys: np.ndarray) -> np.ndarray:
-    """The frame's grey level, blurred (3 x 3 Gaussian), read at (``xs``, ``ys``). Only the box
-    the points lie in is greyed and blurred (2 px of context for the blur and the bilinear
-    read): the same values as blurring the whole frame."""
+def _edge_steps(profile: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where along each profile (rows; colour profiles: rows x steps x 3) the level changes
+    most, and which profiles change enough to place the edge (half their median, at least 6)."""
+    step = np.abs(np.diff(profile, axis=1))
+    if step.ndim == 3:
+        step = step.max(axis=2)
+    best = step.argmax(axis=1)
+    strength = step.max(axis=1)
+    ordered = np.sort(strength)  # its median, as np.median (60 values: the middle two)
+    middle = float((ordered[29] + ordered[30]) * np.float32(0.5))
+    return best, strength >= max(6.0, 0.5 * middle)
+
+
+def _profiles(bgr: np.ndarray, xs: np.ndarray, ys: np.ndarray, *,
+              colour: bool = False) -> np.ndarray:
+    """The frame's grey level (``colour``: its three channels), blurred (3 x 3 Gaussian), read
+    at (``xs``, ``ys``). Only the box the points lie in is greyed and blurred (2 px of context
+    for the blur and the bilinear read): the same values as blurring the whole frame."""
     height, width = bgr.shape[:2]
     x0, y0 = max(0, int(xs.min()) - 2), max(0, int(ys.min()) - 2)
     x1, y1 = min(width, int(xs.max()) + 4), min(height, int(ys.max()) + 4)
-    box = cv2.cvtColor(bgr[y0:y1, x0:x1], cv2.COLOR_BGR2GRAY)
+    box = bgr[y0:y1, x0:x1] if colour else cv2.cvtColor(bgr[y0:y1, x0:x1], cv2.COLOR_BGR2GRAY)
     blurred = cv2.GaussianBlur(box, (3, 3), 0).astype(np.float32)
     return cv2.remap(blurred, xs - np.float32(x0), ys - np.float32(y0), cv2.INTER_LINEAR)
 
