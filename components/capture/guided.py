@@ -56,6 +56,10 @@ LINE_GOES_ON = 0.9
 # half on the background behind it: 0.6-0.72.
 MIN_SMOOTH_BORDER = 0.85
 MIN_BOUNDARY_CONTRAST = 0.45  # every edge separates the card from something else along this share
+# The best-scored quads are tried in the order of score plus this times their mean contrast:
+# a quad with one edge on a background line that crosses the card (a brick joint, a shelf) has
+# card on both sides of part of that edge, and the card's own edge wins.
+CONTRAST_WEIGHT = 1.0
 OUTER_ZONE = 0.45  # half-width of the zone a card's edges stay in, share of the frame
 OUTER_PENALTY = 4.0  # vote of an edge pixel outside that zone, against its line
 # ... when it is near both ends; near one end only (clutter beside the card, a cushion
@@ -185,10 +189,11 @@ def _best_card(bgr: np.ndarray, view: _WorkView, lines: _Lines, aspect_tolerance
     # quad without one; a sheet is never a card.
     score[passing] -= 1.0
     score[sheet] = -np.inf
-    for index in np.argsort(-score)[:8]:
-        if not np.isfinite(score[index]):
-            break
-        contrast = _boundary_contrast(view.small, quads[index])
+    tries = [int(index) for index in np.argsort(-score)[:8] if np.isfinite(score[index])]
+    contrasts = {index: _boundary_contrast(view.small, quads[index]) for index in tries}
+    tries.sort(key=lambda index: -(score[index] + CONTRAST_WEIGHT * contrasts[index].mean()))
+    for index in tries:
+        contrast = contrasts[index]
         if contrast.min() < MIN_BOUNDARY_CONTRAST:
             continue  # the same surface goes on past an edge: part of a larger sheet
         corners = _refine(bgr, quads[index] / view.scale)
