@@ -11,7 +11,7 @@ import pytest
 
 from components.vlens import RetryPolicy, VerificationImages, VlensClient
 from components.vlens.auth import reset_token_managers
-from components.vlens.ratelimit import reset_limiters
+from components.vlens.limiters import reset_limiters
 from components.vlens.simulator import Scenario, Simulator
 from tests import imagery
 

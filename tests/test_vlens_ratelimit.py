@@ -7,7 +7,8 @@ import random
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
-from components.vlens.ratelimit import SERVICE_LIMITS, RateLimiter, limiter_for, replica_limits
+from components.vlens.limiters import limiter_for
+from components.vlens.ratelimit import SERVICE_LIMITS, RateLimiter, replica_limits
 from components.vlens.transport import RetryPolicy, parse_retry_after
 
 

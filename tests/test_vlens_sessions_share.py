@@ -9,7 +9,7 @@ import time
 from collections.abc import Callable
 
 from components.vlens import VlensClient, VlensTimeoutError
-from components.vlens.ratelimit import limiter_for
+from components.vlens.limiters import limiter_for
 from components.vlens.simulator import Scenario, Simulator
 from tests.conftest import Jpegs
 from tests.upstream_server import ScriptedServer

@@ -2,7 +2,7 @@
 run their own worker; leases keep them from delivering the same event twice).
 
 A PostgreSQL store is shared by the replicas: the Vlens rate limiter keeps the tenant's limit
-through it (``components.vlens.ratelimit.share_through``). A SQLite store is one process's: the
+through it (``components.vlens.limiters.share_through``). A SQLite store is one process's: the
 limiter stays in the process, at ``[vlens] replicas``' share."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from components.store import Store, open_store
 from components.store.rate_sends import StoreSends
-from components.vlens.ratelimit import share_through
+from components.vlens.limiters import share_through, stop_sharing_through
 
 from .config import IntegrationConfig
 from .delivery import DeliveryWorker, WebhookSender
@@ -23,6 +23,7 @@ class Runtime:
     config: IntegrationConfig
     store: Store
     worker: DeliveryWorker | None  # None without a webhook
+    sends: StoreSends | None = None  # PostgreSQL: the rate limiter's record (its own pool)
 
     def wake_worker(self) -> None:
         if self.worker is not None:
@@ -43,9 +44,10 @@ def get_runtime(config: IntegrationConfig) -> Runtime:
             if config.webhook_url and config.webhook_secret:
                 worker = DeliveryWorker(store, WebhookSender(config.webhook_url,
                                                              config.webhook_secret)).start()
-            runtime = _runtimes[config] = Runtime(config, store, worker)
-            if store.dialect == "postgresql":
-                share_through(StoreSends(store))
+            sends = StoreSends(store) if store.dialect == "postgresql" else None
+            runtime = _runtimes[config] = Runtime(config, store, worker, sends)
+            if sends is not None:
+                share_through(sends)
         return runtime
 
 
@@ -58,4 +60,7 @@ def close_runtimes(store_url: str) -> None:
     for runtime in runtimes:
         if runtime.worker is not None:
             runtime.worker.stop()
+        if runtime.sends is not None:
+            stop_sharing_through(runtime.sends)
+            runtime.sends.dispose()
         runtime.store.dispose()

@@ -53,8 +53,9 @@ class Store:
         return f"Store({self.dialect})"
 
 
-def _sqlite_engine(url: str, *, memory: bool) -> Engine:
-    options: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
+def _sqlite_engine(url: str, *, memory: bool, busy_timeout_ms: int = SQLITE_BUSY_TIMEOUT_MS,
+                   **pool: Any) -> Engine:
+    options: dict[str, Any] = {"connect_args": {"check_same_thread": False}, **pool}
     if memory:
         options["poolclass"] = StaticPool
     engine = create_engine(url, **options)
@@ -65,7 +66,7 @@ def _sqlite_engine(url: str, *, memory: bool) -> Engine:
         cursor = dbapi_connection.cursor()
         if not memory:
             cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -88,3 +89,20 @@ def open_store(settings: StoreSettings | str, *, create: bool = True) -> Store:
     if create:
         store.migrate()
     return store
+
+
+def side_store(store: Store, *, pool_size: int, pool_timeout_s: float,
+               busy_timeout_ms: int) -> Store | None:
+    """A second, small connection pool to ``store``'s database for one job whose waits must be
+    bounded (the rate limiter's): none of the app's connections, at most ``pool_timeout_s`` to
+    get one of its own, at most ``busy_timeout_ms`` for SQLite's write lock. None for an
+    in-memory SQLite store (one connection: use ``store`` itself). Release with ``dispose``."""
+    url = store.engine.url
+    pool = {"pool_size": pool_size, "max_overflow": pool_size, "pool_timeout": pool_timeout_s}
+    if store.dialect == "sqlite":
+        if url.database in (None, "", ":memory:"):
+            return None
+        return Store(_sqlite_engine(url.render_as_string(hide_password=False), memory=False,
+                                    busy_timeout_ms=busy_timeout_ms, **pool))
+    return Store(create_engine(url, pool_pre_ping=True, **pool,
+                               connect_args={"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S}))

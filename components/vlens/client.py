@@ -25,6 +25,7 @@ from .errors import (
     VlensRejectedError,
     VlensServiceError,
 )
+from .limiters import limiter_for
 from .models import (
     ApiResult,
     EndUserSession,
@@ -36,7 +37,7 @@ from .models import (
     as_float,
     ci_get,
 )
-from .ratelimit import Limiter, limiter_for
+from .ratelimit import Limiter
 from .transport import HttpReply, RetryPolicy, Transport
 
 log = logging.getLogger("components.vlens.client")
@@ -107,8 +108,9 @@ class VlensClient:
     @property
     def longest_run_s(self) -> float:
         """How long ``run_verification`` with this client can last at most: three steps, each
-        possibly preceded by a login and sent again once after a refused token. A guard against
-        a second submission must last this long, or the second would pay for the same work."""
+        possibly preceded by a login and sent again once after a refused token (each limiter
+        wait including its bounded store calls). A time-based guard against a second submission
+        would have to last this long; the app's guard lasts as long as the run itself."""
         return _CALLS_PER_RUN_MAX * self._transport.longest_call_s
 
     def __enter__(self) -> VlensClient:

@@ -143,7 +143,7 @@ class Transport:
     @property
     def longest_call_s(self) -> float:
         """How long one ``send`` can take: each attempt's limiter wait and deadline, and the
-        pauses between attempts. A double-submit guard must last at least this long."""
+        pauses between attempts."""
         attempts = self._retry.attempts
         return (attempts * (self._limiter.longest_wait_s + self._deadline_s)
                 + (attempts - 1) * self._retry.longest_pause_s)
