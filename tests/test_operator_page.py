@@ -631,13 +631,21 @@ def test_with_the_documented_listing_a_recorded_transaction_waits_for_the_operat
     assert documented.requests_to("GetStepImage") == []
 
 
-def test_the_operators_confirmation_is_audited_with_the_reason_then_the_images_are_shown(
-        documented: Simulator, store_url: str, caplog: pytest.LogCaptureFixture) -> None:
+def confirmed_with_reason(documented: Simulator, store_url: str,
+                          caplog: pytest.LogCaptureFixture, reason: str) -> tuple[AppTest, str]:
+    """A verification the app recorded, asked for on the page and confirmed with ``reason``
+    (the operator's audit log captured)."""
     transaction_id = record(store_url, documented)
     register_and_link(documented, transaction_id)
     caplog.set_level(logging.INFO, logger="vlens.operator")
-    at = confirm(ask_for(store_page(documented, store_url), transaction_id),
-                 "support ticket SUP-1042")
+    return confirm(ask_for(store_page(documented, store_url), transaction_id), reason), (
+        transaction_id)
+
+
+def test_the_operators_confirmation_is_audited_with_the_reason_then_the_images_are_shown(
+        documented: Simulator, store_url: str, caplog: pytest.LogCaptureFixture) -> None:
+    at, transaction_id = confirmed_with_reason(documented, store_url, caplog,
+                                               "support ticket SUP-1042")
     assert not at.exception
     assert image_count(at) == 6
     assert CONFIRM not in texts(at)
@@ -654,11 +662,7 @@ def test_the_operators_confirmation_is_audited_with_the_reason_then_the_images_a
 
 def test_a_reason_naming_the_customer_is_refused_and_nothing_is_shown(
         documented: Simulator, store_url: str, caplog: pytest.LogCaptureFixture) -> None:
-    transaction_id = record(store_url, documented)
-    register_and_link(documented, transaction_id)
-    caplog.set_level(logging.INFO, logger="vlens.operator")
-    at = confirm(ask_for(store_page(documented, store_url), transaction_id),
-                 "customer 010 0123 4567 called")
+    at, _ = confirmed_with_reason(documented, store_url, caplog, "customer 010 0123 4567 called")
     assert "Leave the customer's e-mail, phone and ID numbers out" in texts(at)
     assert image_count(at) == 0
     assert documented.requests_to("GetStepImage") == []
