@@ -275,16 +275,29 @@ def background_scene(rng: np.random.Generator, width: int, height: int, *,
     return _procedural_background(rng, width, height, kind), f"clutter:{kind}"
 
 
+def _held_card(rng: np.random.Generator, width: int, height: int, *, max_share: float,
+               max_angle: float, off_centre: float
+               ) -> tuple[str, np.ndarray, float, float, float, np.ndarray]:
+    """How a card is held up: its side and picture, its width as a share of the frame's (from
+    0.45 to ``max_share``), its turn in degrees, a keystone, and its centre (within
+    ``off_centre`` of the frame's, as a share of each side)."""
+    side = "front" if rng.random() < 0.5 else "back"
+    card = id_card_front() if side == "front" else id_card_back()
+    share = float(rng.uniform(0.45, max_share))
+    angle = float(rng.uniform(-max_angle, max_angle))
+    keystone = float(rng.uniform(-0.03, 0.03))
+    centre = np.array([width * (0.5 + rng.uniform(-off_centre, off_centre)),
+                       height * (0.5 + rng.uniform(-off_centre, off_centre))])
+    return side, card, share, angle, keystone, centre
+
+
 def card_scene(rng: np.random.Generator) -> Scene:
     """An ID card held up in front of an ordinary place."""
     width, height = SIZES[int(rng.integers(0, len(SIZES)))]
     frame, where = background_scene(rng, width, height)
-    side = "front" if rng.random() < 0.5 else "back"
-    card = id_card_front() if side == "front" else id_card_back()
-    share = float(rng.uniform(0.45, 0.80))
-    angle = float(rng.uniform(-10, 10))
-    keystone = float(rng.uniform(-0.03, 0.03))
-    centre = (width * (0.5 + rng.uniform(-0.04, 0.04)), height * (0.5 + rng.uniform(-0.04, 0.04)))
+    side, card, share, angle, keystone, (cx, cy) = _held_card(
+        rng, width, height, max_share=0.80, max_angle=10, off_centre=0.04)
+    centre = (float(cx), float(cy))
     corners = _quad(width, height, share * width, CARD_ASPECT, centre, angle, keystone)
     while share > 0.45 and not _inside(corners, width, height, 0.015):
         share -= 0.01  # a wide card tilted in a 16:9 frame would leave it: hold it a bit further
@@ -310,13 +323,8 @@ def moving_card(rng: np.random.Generator, frames: int = 6, *, leave: int = 2,
     taken away: ``leave`` more frames of the same place without it."""
     width, height = SIZES[int(rng.integers(0, len(SIZES)))]
     place, where = background_scene(rng, width, height)
-    side = "front" if rng.random() < 0.5 else "back"
-    card = id_card_front() if side == "front" else id_card_back()
-    share = float(rng.uniform(0.45, 0.75))
-    angle = float(rng.uniform(-8, 8))
-    keystone = float(rng.uniform(-0.03, 0.03))
-    centre = np.array([width * (0.5 + rng.uniform(-0.03, 0.03)),
-                       height * (0.5 + rng.uniform(-0.03, 0.03))])
+    side, card, share, angle, keystone, centre = _held_card(
+        rng, width, height, max_share=0.75, max_angle=8, off_centre=0.03)
     heading = rng.uniform(0, 2 * math.pi)
     velocity = rng.uniform(0.2, 1.0) * speed * width * np.array([math.cos(heading),
                                                                   math.sin(heading)])
