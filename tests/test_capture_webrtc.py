@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import av
 import cv2
 import numpy as np
+import pytest
 
 from components.capture import CaptureConfig, CaptureEngine, Hint, Step, overlay
 from components.capture.background import BackgroundAnalyser
@@ -271,3 +273,34 @@ def test_the_report_ends_once_the_last_two_seconds_bring_camera_sized_frames() -
     clock.now += OVERSIZED_WINDOW_S / 2
     _feed(callback, clock, frame_from_bgr(imagery.face_frame(640, 480)), 15)
     assert not callback.frames_too_large()
+
+
+def test_the_analysis_worker_runs_as_a_low_priority_batch_task() -> None:
+    engine = CaptureEngine(steps=(Step.FACE,))
+    analyser = BackgroundAnalyser(engine, max_fps=0)
+    try:
+        analyser.submit(imagery.no_face_frame(), 0.0)
+        assert analyser.wait_idle(timeout=5)
+        worker = analyser._thread
+        assert worker is not None and worker.native_id is not None
+        assert os.sched_getscheduler(worker.native_id) == os.SCHED_BATCH
+        assert os.getpriority(os.PRIO_PROCESS, worker.native_id) == 10
+    finally:
+        analyser.close()
+
+
+def test_the_callback_hands_the_frame_to_the_worker_only_once_its_own_frame_is_drawn(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = CaptureEngine(steps=(Step.FACE,))
+    callback = make_video_frame_callback(engine)
+    assert callback.analyser is not None
+    order: list[str] = []
+    draw, submit = engine.draw, callback.analyser.submit
+    monkeypatch.setattr(engine, "draw", lambda *a, **k: order.append("draw") or draw(*a, **k))
+    monkeypatch.setattr(callback.analyser, "submit",
+                        lambda *a: order.append("submit") or submit(*a))
+    try:
+        callback(frame_from_bgr(imagery.face_frame(), pts=0))
+        assert order == ["draw", "submit"]
+    finally:
+        callback.close()

@@ -99,7 +99,12 @@ class BackgroundAnalyser:
         self._durations: deque[float] = deque(maxlen=500)
 
     def submit(self, bgr: np.ndarray, t: float) -> None:
-        """Queue ``bgr`` for analysis, replacing a frame still waiting. Never blocks for long."""
+        """Queue ``bgr`` for analysis, replacing a frame still waiting. Never blocks for long.
+
+        The camera callback calls this last, once its own frame is ready: the worker it wakes
+        may be queued on the callback's CPU (see ``_lower_priority``), and must find nothing
+        of that frame left to do there.
+        """
         with self._cond:
             if self._closed:
                 return
@@ -172,10 +177,19 @@ class BackgroundAnalyser:
 def _lower_priority(niceness: int = 10) -> None:
     """Let the camera callback and the video encoder win the CPU over analysis.
 
-    On Linux every thread is a task with its own nice value (elsewhere this part does
-    nothing). OpenCV's own worker pool would not inherit it, so OpenCV is also limited to the
-    calling thread (a process-wide setting: the capture engine is its only user).
+    On Linux every thread is a task with its own nice value and policy (elsewhere this part
+    does nothing). The nice value gives the worker a small share of a contended CPU. The batch
+    policy keeps its wake-up from preempting the thread that woke it: Linux may queue a woken
+    task on the waker's CPU even while another CPU is idle (seen on the 2-vCPU development VM),
+    and a normal task would then push the camera callback off that CPU until the next
+    scheduler tick, up to 4 ms later: one camera frame in six in the benchmark (its p95 was
+    4-8x the floor; with the batch policy 1.2-1.7x). A batch task waits for the callback to
+    finish, or for the idle CPU to take it. OpenCV's own worker pool would inherit neither
+    setting, so OpenCV is also limited to the calling thread (a process-wide setting: the
+    capture engine is its only user).
     """
     cv2.setNumThreads(1)
     with contextlib.suppress(AttributeError, OSError):
         os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), niceness)
+        # pid 0 is the calling thread; the nice value set above is kept.
+        os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))

@@ -76,13 +76,15 @@ class FrameCallback:
         t = self._stream_time(frame)
         if self.analyser is None:
             self.engine.analyse(bgr, t)
-        else:
-            self.analyser.submit(bgr, t)  # the worker keeps this array: never drawn on
         view = self_view(frame, bgr, self.view_width, self._reformatter)
         out = self.engine.draw(view, scale=view.shape[1] / bgr.shape[1])
         annotated = av.VideoFrame.from_numpy_buffer(out, format="bgr24")  # no second copy
         annotated.pts = frame.pts
         annotated.time_base = frame.time_base
+        if self.analyser is not None:
+            # Handed over last: the worker's wake-up must not delay this frame (see
+            # ``BackgroundAnalyser.submit``). The worker keeps this array: never drawn on.
+            self.analyser.submit(bgr, t)
         return annotated
 
     def _oversized(self, frame: av.VideoFrame) -> av.VideoFrame:
