@@ -38,6 +38,7 @@ import functools
 import gc
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -99,6 +100,10 @@ def instrument(stats_path: Path, interval_s: float = 1.0) -> None:
         ScriptRunner._run_script, "script run",
         lambda _runner, rerun_data: ("fragment run" if rerun_data.fragment_id_queue
                                      else "script run"))
+    # The whole of each script thread (Streamlit starts one per run): the runs above, and the
+    # thread's own setup and hand-over around them.
+    ScriptRunner._run_script_thread = parts.timed(  # type: ignore[method-assign]
+        ScriptRunner._run_script_thread, "script threads")
 
     def count_callbacks() -> None:
         models = sys.modules["streamlit_webrtc.models"]
@@ -130,13 +135,47 @@ def instrument(stats_path: Path, interval_s: float = 1.0) -> None:
                              stats.p95_ms])
             snapshot = {"time": time.monotonic(), "analysers": rows,
                         "callbacks": {str(k): v for k, v in callbacks.items()},
-                        "parts": parts.totals()}
+                        "parts": parts.totals(), "threads": thread_cpu()}
             part = stats_path.with_suffix(".part")
             part.write_text(json.dumps(snapshot))
             os.replace(part, stats_path)
             time.sleep(interval_s)
 
     threading.Thread(target=report, name="load-test-stats", daemon=True).start()
+
+
+# What each of the server's threads does, by the name Python gives it (numbers stripped).
+THREAD_ROLES = {
+    "MainThread": "event loop",  # WebRTC transport (ICE, DTLS, SRTP, RTP, RTCP), websockets
+    "capture-analysis": "analysis",
+    "asyncio": "loop executor",  # aiortc runs the VP8 encoder here (run_in_executor)
+    "uvloop": "loop executor",
+    "video-decoder": "decoder",
+    "async_media_processor": "callback",  # streamlit-webrtc's frame callback thread
+    "ScriptRunner.scriptThread": "script runs",
+    "ThreadPoolExecutor": "streamlit pool",  # Streamlit's own (file and secrets watchers)
+    "AnyIO worker thread": "streamlit pool",
+    "vlens-simulator": "vlens simulator",
+}
+
+
+def thread_role(name: str) -> str:
+    base = re.sub(r"[-_][-_0-9]*$", "", name)
+    return THREAD_ROLES.get(base, THREAD_ROLES.get(name, "other"))
+
+
+def thread_cpu() -> dict[str, tuple[str, float]]:
+    """CPU seconds of every live thread of this process: native id -> (role, seconds).
+    Threads the interpreter does not know (libvpx's, OpenCV's) have the role "native"."""
+    names = {thread.native_id: thread.name for thread in threading.enumerate()}
+    found = {}
+    for entry in Path("/proc/self/task").iterdir():
+        with suppress(OSError, ValueError):
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            name = names.get(int(entry.name))
+            role = thread_role(name) if name is not None else "native"
+            found[entry.name] = (role, (int(fields[11]) + int(fields[12])) / CLOCK_TICKS)
+    return found
 
 
 class PartTimer:
@@ -256,6 +295,7 @@ class Snapshot:
     analysers: dict[int, tuple[int, int, float, float]]
     callbacks: dict[str, tuple[int, ...]]
     parts: dict[str, list[float]]  # part -> [CPU ms, calls] since the server started
+    threads: dict[str, tuple[str, float]]  # native thread id -> (role, CPU seconds)
     server_cpu: float
     browser_cpu: float
     machine: tuple[float, float]
@@ -268,6 +308,7 @@ class Snapshot:
             analysers={row[0]: (row[1], row[2], row[3], row[4]) for row in data["analysers"]},
             callbacks={k: tuple(v) for k, v in data["callbacks"].items()},
             parts=data["parts"],
+            threads={tid: (role, cpu) for tid, (role, cpu) in data["threads"].items()},
             server_cpu=process_cpu_s(server_pid),
             browser_cpu=cpu_of(browser_pids),
             machine=machine_busy_s(),
@@ -294,9 +335,12 @@ class Row:
     load: float = 0.0  # 1-minute load average at the end of the window
     callback_ms: float = 0.0  # CPU per frame callback (convert, hand over, draw, shrink, wrap)
     analysis_ms: float = 0.0  # CPU per analysed frame
-    # CPU-seconds per session-minute of each timed part (see PartTimer); GC inside a part
-    # is counted in both, "rest" is the server's CPU outside every part.
+    # CPU-seconds per session-minute of each timed part (see PartTimer); a part inside another
+    # (NESTED_PARTS) is counted in both, "rest" is the server's CPU outside every part.
     parts: dict[str, float] = field(default_factory=dict)
+    # CPU-seconds per session-minute of each thread role (see THREAD_ROLES); "ended" is the
+    # CPU of threads that ended during the window (script runs), not seen at its end.
+    threads: dict[str, float] = field(default_factory=dict)
     floor: Floor | None = None
 
     @property
@@ -367,7 +411,13 @@ def compare(before: Snapshot, after: Snapshot, sessions: int, started: int, rss_
         analysis_ms=per_call_ms("analysis"),
         parts=part_breakdown(before, after, seconds, sessions,
                              (server_pct - idle_cpu_pct) / 100 * 60 / sessions),
+        threads=thread_breakdown(before, after, seconds, sessions),
     )
+
+
+# Parts timed inside other parts: collections run inside whatever triggered them, script and
+# fragment runs inside their script threads.
+NESTED_PARTS = frozenset({"gc", "script run", "fragment run"})
 
 
 def part_breakdown(before: Snapshot, after: Snapshot, seconds: float, sessions: int,
@@ -376,8 +426,23 @@ def part_breakdown(before: Snapshot, after: Snapshot, seconds: float, sessions: 
     per_minute = 60 / seconds / sessions / 1000
     parts = {part: (spent - before.parts.get(part, [0.0, 0])[0]) * per_minute
              for part, (spent, _calls) in after.parts.items()}
-    parts["rest"] = total - sum(value for part, value in parts.items() if part != "gc")
+    parts["rest"] = total - sum(value for part, value in parts.items()
+                                if part not in NESTED_PARTS)
     return {part: round(value, 2) for part, value in parts.items()}
+
+
+def thread_breakdown(before: Snapshot, after: Snapshot, seconds: float,
+                     sessions: int) -> dict[str, float]:
+    """CPU-seconds per session-minute of each thread role over the window (the process's
+    idle cost included, unlike the headline figure)."""
+    per_minute = 60 / seconds / sessions
+    roles: dict[str, float] = {}
+    for tid, (role, cpu) in after.threads.items():
+        roles[role] = roles.get(role, 0.0) + cpu - before.threads.get(tid, (role, 0.0))[1]
+    seen = sum(roles.values())
+    roles["ended"] = max(0.0, after.server_cpu - before.server_cpu - seen)
+    ordered = sorted(roles.items(), key=lambda item: -item[1])
+    return {role: round(value * per_minute, 2) for role, value in ordered}
 
 
 # ---- driving ---------------------------------------------------------------------------------
@@ -543,6 +608,8 @@ def print_row(row: Row) -> None:
           f"frame = {figures['analysis_ratio_to_floor']:.2f}x", flush=True)
     print("     CPU-s per session-minute by part: " + ", ".join(
         f"{part} {value:.2f}" for part, value in row.parts.items()), flush=True)
+    print("     CPU-s per session-minute by thread: " + ", ".join(
+        f"{role} {value:.2f}" for role, value in row.threads.items()), flush=True)
 
 
 def summary(rows: list[Row], min_fps: float) -> dict[str, Any]:

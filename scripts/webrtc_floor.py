@@ -82,22 +82,29 @@ def _encoded(frames: list[av.VideoFrame]) -> list[bytes]:
     return stream
 
 
-def _cpu_ms(work: list[float]) -> float:
-    return 1000 * statistics.fmean(work)
+def least_disturbed_ms(rounds: list[list[float]]) -> float:
+    """The least of the rounds' mean CPU times: the round least disturbed by other work on the
+    machine (the browsers of the previous measurement shutting down, other processes)."""
+    return 1000 * min(statistics.fmean(times) for times in rounds if times)
 
 
 def measure_floor(frames: Sequence[np.ndarray], fps: int, *, view_width: int | None = None,
-                  rounds: int = 2) -> Floor:
-    """Time decode, conversions and encode of ``frames`` (BGR, one size) ``rounds`` times."""
+                  rounds: int = 3) -> Floor:
+    """Time decode, conversions and encode of ``frames`` (BGR, one size) ``rounds`` times;
+    each figure is its least disturbed round's mean."""
     height, width = frames[0].shape[:2]
     source = _av_frames(frames, fps)
     bitstream = [data for data in _encoded(source) if data]
     decoder, encoder, view_encoder = Vp8Decoder(), Vp8Encoder(), Vp8Encoder()
     view_width = min(view_width or width, width)
     view_height = round(height * view_width / width / 2) * 2
-    parts: dict[str, list[float]] = {"decode": [], "to": [], "from": [], "encode": [], "view": []}
+    names = ("decode", "to", "from", "encode", "view")
+    rounds_of: dict[str, list[list[float]]] = {name: [] for name in names}
     index = 0
     for _ in range(rounds):
+        parts: dict[str, list[float]] = {name: [] for name in names}
+        for name in names:
+            rounds_of[name].append(parts[name])
         for data in bitstream:
             started = time.thread_time()
             decoded = decoder.decode(JitterFrame(data, index * 90000 // fps))
@@ -125,8 +132,8 @@ def measure_floor(frames: Sequence[np.ndarray], fps: int, *, view_width: int | N
                 view_encoder.encode(view, force_keyframe=index == 0)
                 parts["view"].append(time.thread_time() - started)
             index += 1
-    encode_ms = _cpu_ms(parts["encode"])
-    return Floor(width=width, height=height, decode_ms=_cpu_ms(parts["decode"]),
-                 to_array_ms=_cpu_ms(parts["to"]), from_array_ms=_cpu_ms(parts["from"]),
-                 encode_ms=encode_ms, view_width=view_width,
-                 view_encode_ms=_cpu_ms(parts["view"]) if parts["view"] else encode_ms)
+    ms = {name: least_disturbed_ms(times) for name, times in rounds_of.items()
+          if any(times)}
+    return Floor(width=width, height=height, decode_ms=ms["decode"], to_array_ms=ms["to"],
+                 from_array_ms=ms["from"], encode_ms=ms["encode"], view_width=view_width,
+                 view_encode_ms=ms.get("view", ms["encode"]))

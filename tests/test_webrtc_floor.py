@@ -1,11 +1,16 @@
-"""The load test's floor: aiortc's real VP8 codecs on real frames, and the profile's parts."""
+"""The load test's floor (aiortc's real VP8 codecs on real frames), its profile's parts and
+its CPU time by server thread."""
 
 from __future__ import annotations
 
+import threading
+import time
+
 import pytest
 
+from scripts.load_test import Snapshot, thread_breakdown, thread_cpu, thread_role
 from scripts.profile_summary import part_of
-from scripts.webrtc_floor import Floor, measure_floor
+from scripts.webrtc_floor import Floor, least_disturbed_ms, measure_floor
 from tests.clips import face_frames
 
 
@@ -37,3 +42,51 @@ def test_a_profiled_stack_is_counted_in_the_part_it_runs_in() -> None:
                "(aiortc/rtcrtpsender.py:300);Vp8Encoder.encode (aiortc/codecs/vpx.py:230)")
     assert part_of(worker) == "analysis (worker thread)"
     assert part_of(encoder) == "VP8 encode (self-view sent back)"
+
+
+def test_each_floor_figure_is_the_mean_of_its_least_disturbed_round() -> None:
+    quiet, disturbed = [0.001, 0.003], [0.004, 0.006]  # seconds per frame
+    assert least_disturbed_ms([disturbed, quiet]) == pytest.approx(2.0)
+
+
+@pytest.mark.parametrize(("name", "role"), [
+    ("MainThread", "event loop"),
+    ("capture-analysis", "analysis"),
+    ("asyncio_0", "loop executor"),
+    ("uvloop_1", "loop executor"),
+    ("async_media_processor_0", "callback"),
+    ("ThreadPoolExecutor-0_3", "streamlit pool"),
+    ("vlens-simulator-45791", "vlens simulator"),
+    ("Thread-7", "other"),
+])
+def test_a_server_thread_is_counted_in_the_role_its_name_gives_it(name: str, role: str) -> None:
+    assert thread_role(name) == role
+
+
+def test_a_running_thread_is_found_with_its_role_and_cpu_time() -> None:
+    seen: dict[str, tuple[str, float]] = {}
+
+    def work() -> None:
+        started = time.thread_time()
+        while time.thread_time() - started < 0.05:  # 50 ms of CPU: five clock ticks
+            pass
+        seen.update(thread_cpu())
+
+    worker = threading.Thread(target=work, name="capture-analysis")
+    worker.start()
+    worker.join()
+    analysis = [cpu for role, cpu in seen.values() if role == "analysis"]
+    assert analysis and analysis[0] >= 0.02
+
+
+def _snapshot(threads: dict[str, tuple[str, float]], server_cpu: float) -> Snapshot:
+    return Snapshot(time=0.0, analysers={}, callbacks={}, parts={}, threads=threads,
+                    server_cpu=server_cpu, browser_cpu=0.0, machine=(0.0, 0.0))
+
+
+def test_cpu_of_threads_that_ended_in_the_window_is_counted_as_ended() -> None:
+    before = _snapshot({"10": ("event loop", 5.0), "11": ("script runs", 1.0)}, 6.0)
+    # In 60 s: the loop spent 3 s, the script thread ended, a new one ran 0.5 s and ended too.
+    after = _snapshot({"10": ("event loop", 8.0)}, 10.0)
+    roles = thread_breakdown(before, after, seconds=60.0, sessions=2)
+    assert roles == {"event loop": 1.5, "ended": 0.5}  # CPU-s per session-minute
