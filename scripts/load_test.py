@@ -90,6 +90,8 @@ def instrument(stats_path: Path, interval_s: float = 1.0) -> None:
 
     parts = PartTimer()
     parts.time_garbage_collection()
+    ended = EndedThreads()
+    ended.install()
     FrameCallback.__call__ = parts.timed(FrameCallback.__call__, "callback")  # type: ignore[method-assign]
     CaptureEngine.analyse = parts.timed(CaptureEngine.analyse, "analysis")  # type: ignore[method-assign]
     Vp8Decoder.decode = parts.timed(Vp8Decoder.decode, "decode")  # type: ignore[method-assign]
@@ -135,7 +137,9 @@ def instrument(stats_path: Path, interval_s: float = 1.0) -> None:
                              stats.p95_ms])
             snapshot = {"time": time.monotonic(), "analysers": rows,
                         "callbacks": {str(k): v for k, v in callbacks.items()},
-                        "parts": parts.totals(), "threads": thread_cpu()}
+                        "parts": parts.totals(), "threads": thread_cpu(),
+                        "ended_threads": ended.totals(),
+                        "process_cpu": process_cpu_s(os.getpid())}
             part = stats_path.with_suffix(".part")
             part.write_text(json.dumps(snapshot))
             os.replace(part, stats_path)
@@ -162,6 +166,35 @@ THREAD_ROLES = {
 def thread_role(name: str) -> str:
     base = re.sub(r"[-_][-_0-9]*$", "", name)
     return THREAD_ROLES.get(base, THREAD_ROLES.get(name, "other"))
+
+
+class EndedThreads:
+    """CPU seconds of the interpreter's threads that have ended, by role (Streamlit starts a
+    thread per script run; they end between two snapshots)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._totals: dict[str, float] = {}
+
+    def install(self) -> None:
+        original = threading.Thread._bootstrap_inner  # type: ignore[attr-defined]
+        ended = self
+
+        def bootstrap_inner(thread: threading.Thread) -> None:
+            try:
+                original(thread)
+            finally:
+                ended.add(thread_role(thread.name), time.thread_time())
+
+        threading.Thread._bootstrap_inner = bootstrap_inner  # type: ignore[attr-defined]
+
+    def add(self, role: str, cpu_s: float) -> None:
+        with self._lock:
+            self._totals[role] = self._totals.get(role, 0.0) + cpu_s
+
+    def totals(self) -> dict[str, float]:
+        with self._lock:
+            return dict(self._totals)
 
 
 def thread_cpu() -> dict[str, tuple[str, float]]:
@@ -296,6 +329,8 @@ class Snapshot:
     callbacks: dict[str, tuple[int, ...]]
     parts: dict[str, list[float]]  # part -> [CPU ms, calls] since the server started
     threads: dict[str, tuple[str, float]]  # native thread id -> (role, CPU seconds)
+    threads_process_cpu: float  # the server's CPU seconds read with ``threads``
+    ended_threads: dict[str, float]  # role -> CPU seconds of ended threads (EndedThreads)
     server_cpu: float
     browser_cpu: float
     machine: tuple[float, float]
@@ -309,6 +344,8 @@ class Snapshot:
             callbacks={k: tuple(v) for k, v in data["callbacks"].items()},
             parts=data["parts"],
             threads={tid: (role, cpu) for tid, (role, cpu) in data["threads"].items()},
+            threads_process_cpu=data["process_cpu"],
+            ended_threads=data["ended_threads"],
             server_cpu=process_cpu_s(server_pid),
             browser_cpu=cpu_of(browser_pids),
             machine=machine_busy_s(),
@@ -434,13 +471,24 @@ def part_breakdown(before: Snapshot, after: Snapshot, seconds: float, sessions: 
 def thread_breakdown(before: Snapshot, after: Snapshot, seconds: float,
                      sessions: int) -> dict[str, float]:
     """CPU-seconds per session-minute of each thread role over the window (the process's
-    idle cost included, unlike the headline figure)."""
+    idle cost included, unlike the headline figure). A thread that ended in the window counts
+    in its role; "ended, native" is what threads unknown to the interpreter spent before
+    ending (the process's CPU not found in any thread)."""
     per_minute = 60 / seconds / sessions
     roles: dict[str, float] = {}
+
+    def add(role: str, cpu_s: float) -> None:
+        roles[role] = roles.get(role, 0.0) + cpu_s
+
     for tid, (role, cpu) in after.threads.items():
-        roles[role] = roles.get(role, 0.0) + cpu - before.threads.get(tid, (role, 0.0))[1]
-    seen = sum(roles.values())
-    roles["ended"] = max(0.0, after.server_cpu - before.server_cpu - seen)
+        add(role, cpu - before.threads.get(tid, (role, 0.0))[1])
+    for tid, (role, cpu) in before.threads.items():
+        if tid not in after.threads:  # ended in the window: its whole life is counted below
+            add(role, -cpu)
+    for role, cpu in after.ended_threads.items():
+        add(role, cpu - before.ended_threads.get(role, 0.0))
+    process = after.threads_process_cpu - before.threads_process_cpu
+    roles["ended, native"] = max(0.0, process - sum(roles.values()))
     ordered = sorted(roles.items(), key=lambda item: -item[1])
     return {role: round(value * per_minute, 2) for role, value in ordered}
 

@@ -1,8 +1,8 @@
 """The least a send-and-receive camera session costs the server: its floor.
 
 Whatever the app does with a frame, the server must decode every VP8 frame the browser sends
-and encode every self-view frame it sends back; streamlit-webrtc also converts each frame to an
-array and back. ``measure_floor`` times exactly that, with aiortc's own VP8 codecs (libvpx
+and encode every self-view frame it sends back, and convert each frame to an array and back
+(with kept one-thread scalers, as the frame callback does). ``measure_floor`` times exactly that, with aiortc's own VP8 codecs (libvpx
 through PyAV, configured as aiortc configures them), on the frames of the clip the load test
 plays, in CPU seconds of the measuring thread (so other processes' load barely moves it):
 
@@ -26,6 +26,7 @@ import cv2
 import numpy as np
 from aiortc.codecs.vpx import Vp8Decoder, Vp8Encoder, vp8_depayload
 from aiortc.jitterbuffer import JitterFrame
+from av.video.reformatter import VideoReformatter
 
 
 @dataclass(frozen=True)
@@ -96,6 +97,9 @@ def measure_floor(frames: Sequence[np.ndarray], fps: int, *, view_width: int | N
     source = _av_frames(frames, fps)
     bitstream = [data for data in _encoded(source) if data]
     decoder, encoder, view_encoder = Vp8Decoder(), Vp8Encoder(), Vp8Encoder()
+    # Scalers kept between frames, one thread each, as the frame callback converts: all the
+    # work on this thread, whose CPU time is measured.
+    to_bgr, to_yuv = VideoReformatter(), VideoReformatter()
     view_width = min(view_width or width, width)
     view_height = round(height * view_width / width / 2) * 2
     names = ("decode", "to", "from", "encode", "view")
@@ -114,10 +118,11 @@ def measure_floor(frames: Sequence[np.ndarray], fps: int, *, view_width: int | N
             frame = decoded[0]
             assert isinstance(frame, av.VideoFrame)
             started = time.thread_time()
-            bgr = frame.to_ndarray(format="bgr24")
+            bgr = to_bgr.reformat(frame, format="bgr24", threads=1).to_ndarray()
             parts["to"].append(time.thread_time() - started)
             started = time.thread_time()
-            back = av.VideoFrame.from_ndarray(bgr, format="bgr24").reformat(format="yuv420p")
+            back = to_yuv.reformat(av.VideoFrame.from_ndarray(bgr, format="bgr24"),
+                                   format="yuv420p", threads=1)
             back.pts, back.time_base = index, Fraction(1, fps)
             parts["from"].append(time.thread_time() - started)
             started = time.thread_time()

@@ -53,6 +53,31 @@ def test_self_view_is_capped_at_640_wide_with_the_guide_where_the_full_frame_has
     assert not changed[cy - ay // 2:cy + ay // 2, cx - ax // 2:cx + ax // 2].any()  # inside
 
 
+def test_the_self_view_reaches_the_encoder_already_in_its_format() -> None:
+    # aiortc converts any other format itself, with a new scaler (and thread pool) per frame.
+    callback = make_video_frame_callback(CaptureEngine(steps=(Step.FACE,)), background=False)
+    out = callback(frame_from_bgr(imagery.face_frame(face_frac=0.3)))
+    assert out.format.name == "yuv420p"
+
+
+def test_the_callback_converts_frames_on_its_own_thread_without_starting_scaler_threads(
+) -> None:
+    engine = CaptureEngine(steps=(Step.FACE,))
+    callback = make_video_frame_callback(engine, background=False)
+    engine.analyse = lambda bgr, t: engine.snapshot()  # type: ignore[method-assign]
+    frames = [frame_from_bgr(imagery.face_frame(1280, 720, face_frac=0.3), pts=i)
+              for i in range(40)]
+    callback(frames[0])
+    process, own = time.process_time(), time.thread_time()
+    for frame in frames:
+        callback(frame)
+    own = time.thread_time() - own
+    others = time.process_time() - process - own
+    # With libswscale's default (a pool as large as the CPU count per scaler) the pool's
+    # threads spent more CPU than the callback's own thread here; with one thread, none.
+    assert others < 0.1 * own, (others, own)
+
+
 def test_a_frame_larger_than_any_camera_asked_for_is_shown_shrunk_but_not_analysed() -> None:
     engine = CaptureEngine(steps=(Step.FACE,))
     callback = make_video_frame_callback(engine, background=False)

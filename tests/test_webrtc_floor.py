@@ -8,7 +8,13 @@ import time
 
 import pytest
 
-from scripts.load_test import Snapshot, thread_breakdown, thread_cpu, thread_role
+from scripts.load_test import (
+    EndedThreads,
+    Snapshot,
+    thread_breakdown,
+    thread_cpu,
+    thread_role,
+)
 from scripts.profile_summary import part_of
 from scripts.webrtc_floor import Floor, least_disturbed_ms, measure_floor
 from tests.clips import face_frames
@@ -79,14 +85,37 @@ def test_a_running_thread_is_found_with_its_role_and_cpu_time() -> None:
     assert analysis and analysis[0] >= 0.02
 
 
-def _snapshot(threads: dict[str, tuple[str, float]], server_cpu: float) -> Snapshot:
+def _snapshot(threads: dict[str, tuple[str, float]], ended: dict[str, float],
+              server_cpu: float) -> Snapshot:
     return Snapshot(time=0.0, analysers={}, callbacks={}, parts={}, threads=threads,
-                    server_cpu=server_cpu, browser_cpu=0.0, machine=(0.0, 0.0))
+                    threads_process_cpu=server_cpu, ended_threads=ended, server_cpu=server_cpu,
+                    browser_cpu=0.0, machine=(0.0, 0.0))
 
 
-def test_cpu_of_threads_that_ended_in_the_window_is_counted_as_ended() -> None:
-    before = _snapshot({"10": ("event loop", 5.0), "11": ("script runs", 1.0)}, 6.0)
-    # In 60 s: the loop spent 3 s, the script thread ended, a new one ran 0.5 s and ended too.
-    after = _snapshot({"10": ("event loop", 8.0)}, 10.0)
+def test_a_thread_that_ended_in_the_window_counts_in_its_role_for_the_window_only() -> None:
+    before = _snapshot({"10": ("event loop", 5.0), "11": ("script runs", 1.0)},
+                       {"script runs": 4.0}, server_cpu=10.0)
+    # In 60 s: the loop spent 3 s; script thread 11 spent 0.5 s more and ended (1.5 s in all);
+    # another one ran 1 s and ended; a native thread ran 0.5 s and ended.
+    after = _snapshot({"10": ("event loop", 8.0)}, {"script runs": 6.5}, server_cpu=15.0)
     roles = thread_breakdown(before, after, seconds=60.0, sessions=2)
-    assert roles == {"event loop": 1.5, "ended": 0.5}  # CPU-s per session-minute
+    assert roles == {"event loop": 1.5, "script runs": 0.75, "ended, native": 0.25}
+
+
+def test_the_cpu_of_a_thread_is_recorded_in_its_role_when_it_ends(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Put back the interpreter's own thread start-up after the test.
+    monkeypatch.setattr(threading.Thread, "_bootstrap_inner",
+                        threading.Thread._bootstrap_inner)  # type: ignore[attr-defined]
+    ended = EndedThreads()
+    ended.install()
+
+    def work() -> None:
+        started = time.thread_time()
+        while time.thread_time() - started < 0.02:
+            pass
+
+    worker = threading.Thread(target=work, name="ScriptRunner.scriptThread")
+    worker.start()
+    worker.join()
+    assert ended.totals()["script runs"] >= 0.02

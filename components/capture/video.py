@@ -208,8 +208,9 @@ def _upright(frame: av.VideoFrame, long_side: int) -> np.ndarray:
     if scale < 1.0:  # swscale resizes while converting: the full-size BGR copy is never made
         width = max(2, round(width * scale) // 2 * 2)
         height = max(2, round(height * scale) // 2 * 2)
+    # One scaler thread: PyAV's default starts a pool per frame (see webrtc.SCALER_THREADS).
     bgr: np.ndarray = frame.to_ndarray(format="bgr24", width=width, height=height,
-                                       interpolation="AREA")
+                                       interpolation="AREA", threads=1)
     rotation = round(getattr(frame, "rotation", 0) or 0) % 360
     if rotation in (90, 270, 180):
         # PyAV gives the counter-clockwise angle the display applies; rot90 turns that way too.
