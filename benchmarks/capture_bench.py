@@ -5,7 +5,8 @@
 For 640x480 and 1280x720 it prints
 
 * the floor: an ``av.VideoFrame`` (yuv420p, as WebRTC delivers) to a BGR array and back to an
-  ``av.VideoFrame``, with no processing;
+  ``av.VideoFrame`` in the encoder's format (yuv420p), with no processing (kept one-thread
+  scalers, as the callback converts);
 * the full ``video_frame_callback`` (hand the frame to the analysis worker, draw the guidance,
   wrap the result), fed at 30 fps while the worker analyses in parallel, as median and p95 and
   their ratio to the floor's (floor and callback alternate in half-second blocks, so drifting
@@ -30,6 +31,7 @@ from dataclasses import dataclass
 import av
 import cv2
 import numpy as np
+from av.video.reformatter import VideoReformatter
 
 from components.capture import CaptureConfig, CaptureEngine, Step
 from components.capture.compress import CARD_MAX_BYTES, FACE_MAX_BYTES, encode_jpeg_under
@@ -81,8 +83,13 @@ def paced(frames: list[av.VideoFrame], seconds: float,
     return durations
 
 
+_TO_BGR, _TO_YUV = VideoReformatter(), VideoReformatter()
+
+
 def floor(frame: av.VideoFrame) -> av.VideoFrame:
-    return av.VideoFrame.from_ndarray(frame.to_ndarray(format="bgr24"), format="bgr24")
+    bgr = _TO_BGR.reformat(frame, format="bgr24", threads=1).to_ndarray()
+    return _TO_YUV.reformat(av.VideoFrame.from_ndarray(bgr, format="bgr24"), format="yuv420p",
+                            threads=1)
 
 
 def video_frames(kind: str, width: int, height: int) -> list[av.VideoFrame]:
