@@ -2,9 +2,10 @@
 
 Whatever the app does with a frame, the server must decode every VP8 frame the browser sends
 and encode every self-view frame it sends back, and convert each frame to an array and back
-(with kept one-thread scalers, as the frame callback does). ``measure_floor`` times exactly that, with aiortc's own VP8 codecs (libvpx
-through PyAV, configured as aiortc configures them), on the frames of the clip the load test
-plays, in CPU seconds of the measuring thread (so other processes' load barely moves it):
+(with kept one-thread scalers, as the frame callback does). ``measure_floor`` times exactly
+that, with aiortc's own VP8 codecs (libvpx through PyAV, configured as aiortc configures them),
+on the frames of the clip the load test plays, in CPU seconds of the measuring thread (so other
+processes' load barely moves it):
 
     floor = measure_floor(frames, fps=15)
     floor.cpu_s_per_minute(15.0)   # CPU-seconds per session-minute at 15 frames/s
