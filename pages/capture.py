@@ -28,9 +28,11 @@ def _hint_box(text: str) -> None:
     )
 
 
-@st.fragment(run_every=0.5)
+STATUS_POLL_S = 0.5  # the live hint's refresh while the camera runs
+
+
 def capture_status(stream: Any) -> None:
-    """Polls the engine twice a second: step, hint, face progress, manual capture, checklist."""
+    """The engine's state: step, hint, face progress, manual capture, checklist."""
     engine = capture_state.engine()
     state = engine.snapshot()
     started = bool(stream.state.playing or stream.state.signalling)  # Start was pressed
@@ -106,4 +108,8 @@ with video, st.container(key="capture_video"):
     handoff.offer()  # "Use your phone instead"; up front when there is no usable camera
 upload_fallback()  # shown under the camera, handled first so the status below is current
 with status:
-    capture_status(stream)
+    # A fragment polling twice a second while the camera runs. Before Start and after Stop
+    # nothing changes the status but a full rerun (Start, Stop, an upload), so it does not
+    # poll: each poll is a script run and websocket messages (~0.8 CPU-s a minute).
+    camera_on = bool(stream.state.playing or stream.state.signalling)
+    st.fragment(capture_status, run_every=STATUS_POLL_S if camera_on else None)(stream)

@@ -8,6 +8,7 @@ README's screenshots (docs/screenshots/)."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -200,6 +201,51 @@ def test_the_phone_capture_screen_shows_video_step_hint_and_manual_button_at_onc
         settled(page, "phone capture")
         README_SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(README_SHOTS / "phone-capture.png"))
+    finally:
+        context.close()
+
+
+def test_the_capture_status_polls_the_server_only_while_the_camera_runs(
+    plain_browser: Browser, server: StreamlitServer,
+) -> None:
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    from tests.browser.camera import WebrtcCamera
+
+    polls: list[float] = []  # when the page asked for a status fragment run by itself
+
+    def sent(payload: str | bytes) -> None:
+        if isinstance(payload, bytes):
+            message = BackMsg()
+            message.ParseFromString(payload)
+            if message.WhichOneof("type") == "rerun_script" and message.rerun_script.is_auto_rerun:
+                polls.append(time.monotonic())
+
+    def polls_within(seconds: float) -> int:
+        started = time.monotonic()
+        page.wait_for_timeout(seconds * 1000)
+        return sum(1 for at in polls if at >= started)
+
+    context = plain_browser.new_context(viewport=DESKTOP)
+    try:
+        page = context.new_page()
+        page.on("websocket", lambda socket: socket.on("framesent", sent))
+        open_app(page, server.url)
+        choose_language(page, "en")
+        wait_for_heading(page, say("en", "consent.title"))
+        accept_consent(page)
+        wait_for_heading(page, say("en", "capture.title"))
+        expect(page.locator(".capture-hint")).to_have_text(say("en", "capture.press_start"))
+        assert polls_within(2.5) == 0  # before Start: nothing to poll for
+        camera = WebrtcCamera(page)
+        camera.start()
+        assert polls_within(2.5) >= 3  # twice a second while the camera runs
+        page.frame_locator('iframe[title="streamlit_webrtc.component.webrtc_streamer"]'
+                           ).get_by_role("button", name="Stop").click()
+        expect(page.locator(".capture-hint")).to_have_text(say("en", "capture.press_start"),
+                                                           timeout=15_000)
+        page.wait_for_timeout(1000)  # a poll already on its way
+        assert polls_within(2.5) == 0
     finally:
         context.close()
 
