@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from typing import Any
@@ -64,9 +66,9 @@ def _sqlite_engine(url: str, *, memory: bool, busy_timeout_ms: int = SQLITE_BUSY
     def _configure(dbapi_connection: Any, _record: Any) -> None:
         dbapi_connection.isolation_level = None  # SQLAlchemy's BEGIN below, not pysqlite's
         cursor = dbapi_connection.cursor()
-        if not memory:
-            cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
+        if not memory:
+            use_wal(cursor, busy_timeout_ms / 1000)
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -75,6 +77,25 @@ def _sqlite_engine(url: str, *, memory: bool, busy_timeout_ms: int = SQLITE_BUSY
         conn.exec_driver_sql("BEGIN IMMEDIATE")
 
     return engine
+
+
+def use_wal(cursor: Any, budget_s: float) -> None:
+    """Switch the database file to write-ahead logging, waiting up to ``budget_s`` for it.
+
+    The switch reads the file, then needs it alone: two connections doing it at once (several
+    threads opening a fresh file) can each hold what the other waits for, and SQLite then
+    answers "database is locked" at once rather than wait. Such an answer is tried again."""
+    deadline = time.monotonic() + budget_s
+    pause = 0.005
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() + pause > deadline:
+                raise
+        time.sleep(pause)
+        pause = min(0.2, pause * 2)
 
 
 def open_store(settings: StoreSettings | str, *, create: bool = True) -> Store:
