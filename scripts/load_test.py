@@ -375,8 +375,8 @@ class Row:
     # CPU-seconds per session-minute of each timed part (see PartTimer); a part inside another
     # (NESTED_PARTS) is counted in both, "rest" is the server's CPU outside every part.
     parts: dict[str, float] = field(default_factory=dict)
-    # CPU-seconds per session-minute of each thread role (see THREAD_ROLES); "ended" is the
-    # CPU of threads that ended during the window (script runs), not seen at its end.
+    # CPU-seconds per session-minute of each thread role (see THREAD_ROLES and
+    # thread_breakdown); a thread that ended in the window counts in its role.
     threads: dict[str, float] = field(default_factory=dict)
     floor: Floor | None = None
 
