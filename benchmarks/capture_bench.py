@@ -31,10 +31,10 @@ from dataclasses import dataclass
 import av
 import cv2
 import numpy as np
-from av.video.reformatter import VideoReformatter
 
 from components.capture import CaptureConfig, CaptureEngine, Step
 from components.capture.compress import CARD_MAX_BYTES, FACE_MAX_BYTES, encode_jpeg_under
+from components.capture.conversions import FrameConverter
 from components.capture.webrtc import frame_from_bgr, make_video_frame_callback
 from tests import imagery
 
@@ -83,13 +83,11 @@ def paced(frames: list[av.VideoFrame], seconds: float,
     return durations
 
 
-_TO_BGR, _TO_YUV = VideoReformatter(), VideoReformatter()
+_CONVERTER = FrameConverter()
 
 
 def floor(frame: av.VideoFrame) -> av.VideoFrame:
-    bgr = _TO_BGR.reformat(frame, format="bgr24", threads=1).to_ndarray()
-    return _TO_YUV.reformat(av.VideoFrame.from_ndarray(bgr, format="bgr24"), format="yuv420p",
-                            threads=1)
+    return _CONVERTER.to_encoder(_CONVERTER.to_bgr(frame))
 
 
 def video_frames(kind: str, width: int, height: int) -> list[av.VideoFrame]:

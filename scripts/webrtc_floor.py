@@ -27,7 +27,8 @@ import cv2
 import numpy as np
 from aiortc.codecs.vpx import Vp8Decoder, Vp8Encoder, vp8_depayload
 from aiortc.jitterbuffer import JitterFrame
-from av.video.reformatter import VideoReformatter
+
+from components.capture.conversions import FrameConverter
 
 
 @dataclass(frozen=True)
@@ -98,9 +99,9 @@ def measure_floor(frames: Sequence[np.ndarray], fps: int, *, view_width: int | N
     source = _av_frames(frames, fps)
     bitstream = [data for data in _encoded(source) if data]
     decoder, encoder, view_encoder = Vp8Decoder(), Vp8Encoder(), Vp8Encoder()
-    # Scalers kept between frames, one thread each, as the frame callback converts: all the
-    # work on this thread, whose CPU time is measured.
-    to_bgr, to_yuv = VideoReformatter(), VideoReformatter()
+    # Converted as the frame callback converts (kept one-thread scalers): all the work on this
+    # thread, whose CPU time is measured.
+    converter = FrameConverter()
     view_width = min(view_width or width, width)
     view_height = round(height * view_width / width / 2) * 2
     names = ("decode", "to", "from", "encode", "view")
@@ -119,11 +120,10 @@ def measure_floor(frames: Sequence[np.ndarray], fps: int, *, view_width: int | N
             frame = decoded[0]
             assert isinstance(frame, av.VideoFrame)
             started = time.thread_time()
-            bgr = to_bgr.reformat(frame, format="bgr24", threads=1).to_ndarray()
+            bgr = converter.to_bgr(frame)
             parts["to"].append(time.thread_time() - started)
             started = time.thread_time()
-            back = to_yuv.reformat(av.VideoFrame.from_ndarray(bgr, format="bgr24"),
-                                   format="yuv420p", threads=1)
+            back = converter.to_encoder(bgr)
             back.pts, back.time_base = index, Fraction(1, fps)
             parts["from"].append(time.thread_time() - started)
             started = time.thread_time()

@@ -30,6 +30,7 @@ import numpy as np
 
 from components.capture.background import FramePacer
 from components.capture.config import CaptureConfig
+from components.capture.conversions import SCALER_THREADS
 from components.capture.hints import DEFAULT_STEPS, Step
 from components.capture.modes import MAX_ANALYSED_FPS, EngineMode
 from components.capture.processor import CaptureEngine
@@ -208,9 +209,8 @@ def _upright(frame: av.VideoFrame, long_side: int) -> np.ndarray:
     if scale < 1.0:  # swscale resizes while converting: the full-size BGR copy is never made
         width = max(2, round(width * scale) // 2 * 2)
         height = max(2, round(height * scale) // 2 * 2)
-    # One scaler thread: PyAV's default starts a pool per frame (see webrtc.SCALER_THREADS).
     bgr: np.ndarray = frame.to_ndarray(format="bgr24", width=width, height=height,
-                                       interpolation="AREA", threads=1)
+                                       interpolation="AREA", threads=SCALER_THREADS)
     rotation = round(getattr(frame, "rotation", 0) or 0) % 360
     if rotation in (90, 270, 180):
         # PyAV gives the counter-clockwise angle the display applies; rot90 turns that way too.

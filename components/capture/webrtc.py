@@ -21,6 +21,7 @@ import numpy as np
 from av.video.reformatter import VideoReformatter
 
 from components.capture.background import AnalysisStats, BackgroundAnalyser
+from components.capture.conversions import ENCODER_FORMAT, SCALER_THREADS, FrameConverter
 from components.capture.processor import CaptureEngine
 
 SELF_VIEW_MAX_WIDTH = 640
@@ -33,11 +34,6 @@ MAX_FRAME_PIXELS = 1920 * 1088
 OVERSIZED_WINDOW_S = 2.0
 OVERSIZED_MIN_FRAMES = 5
 RECENT_FRAMES_KEPT = 256  # arrival records kept (over 2 s even at 120 frames/s)
-# Threads libswscale may use per conversion. PyAV's default (0, "as many as CPUs") starts a pool
-# for every scaler it creates: ``to_ndarray`` and aiortc's own conversion for the encoder create
-# one per frame, so a camera at 15 frames/s started and stopped ~60 threads a second (~0.5
-# CPU-s per session-minute in the load test). Frames this small gain nothing from slicing.
-SCALER_THREADS = 1
 
 log = logging.getLogger(__name__)
 
@@ -67,11 +63,10 @@ class FrameCallback:
         # read by the page's status poll.
         self._arrivals: deque[tuple[float, bool]] = deque(maxlen=RECENT_FRAMES_KEPT)
         self._arrivals_lock = threading.Lock()
-        # Scalers kept between frames (callback thread): to the analysed BGR array, to the
-        # self-view, and from the annotated self-view to the encoder's YUV.
-        self._to_bgr = VideoReformatter()
+        # Scalers kept between frames (callback thread): to the analysed BGR array and from
+        # the annotated self-view to the encoder's format, and to the self-view.
+        self._converter = FrameConverter()
         self._to_view = VideoReformatter()
-        self._to_yuv = VideoReformatter()
         self._clock_origin: float | None = None
 
     def __call__(self, frame: av.VideoFrame) -> av.VideoFrame:
@@ -81,7 +76,7 @@ class FrameCallback:
             self._arrivals.append((arrived, oversized))
         if oversized:
             return self._oversized(frame)
-        bgr = self._to_bgr.reformat(frame, format="bgr24", threads=SCALER_THREADS).to_ndarray()
+        bgr = self._converter.to_bgr(frame)
         t = self._stream_time(frame)
         if self.analyser is None:
             self.engine.analyse(bgr, t)
@@ -89,9 +84,7 @@ class FrameCallback:
         out = self.engine.draw(view, scale=view.shape[1] / bgr.shape[1])
         # Converted here, into the encoder's format, so aiortc does not convert it itself
         # (with a new scaler and thread pool per frame).
-        annotated = self._to_yuv.reformat(
-            av.VideoFrame.from_numpy_buffer(out, format="bgr24"),  # no second copy
-            format="yuv420p", threads=SCALER_THREADS)
+        annotated = self._converter.to_encoder(out)
         annotated.pts = frame.pts
         annotated.time_base = frame.time_base
         if self.analyser is not None:
@@ -108,7 +101,7 @@ class FrameCallback:
         self.oversized_frames += 1
         width = min(self.view_width, frame.width) // 2 * 2
         height = max(2, round(frame.height * width / frame.width / 2) * 2)
-        view = self._to_view.reformat(frame, width=width, height=height, format="yuv420p",
+        view = self._to_view.reformat(frame, width=width, height=height, format=ENCODER_FORMAT,
                                       threads=SCALER_THREADS)
         view.pts = frame.pts
         view.time_base = frame.time_base
