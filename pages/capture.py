@@ -31,11 +31,16 @@ def _hint_box(text: str) -> None:
 STATUS_POLL_S = 0.5  # the live hint's refresh while the camera runs
 
 
+def _camera_on(stream: Any) -> bool:
+    """Start was pressed: the camera is connecting or running."""
+    return bool(stream.state.playing or stream.state.signalling)
+
+
 def capture_status(stream: Any) -> None:
     """The engine's state: step, hint, face progress, manual capture, checklist."""
     engine = capture_state.engine()
     state = engine.snapshot()
-    started = bool(stream.state.playing or stream.state.signalling)  # Start was pressed
+    started = _camera_on(stream)
     hint = capture_state.live_hint(state)
     too_large = hint is Hint.FRAME_TOO_LARGE  # pictures arrive, but none can be analysed
     no_picture = picture_missing(started, state.analysed_frames)
@@ -111,5 +116,4 @@ with status:
     # A fragment polling twice a second while the camera runs. Before Start and after Stop
     # nothing changes the status but a full rerun (Start, Stop, an upload), so it does not
     # poll: each poll is a script run and websocket messages (~0.8 CPU-s a minute).
-    camera_on = bool(stream.state.playing or stream.state.signalling)
-    st.fragment(capture_status, run_every=STATUS_POLL_S if camera_on else None)(stream)
+    st.fragment(capture_status, run_every=STATUS_POLL_S if _camera_on(stream) else None)(stream)

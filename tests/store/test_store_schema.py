@@ -38,23 +38,30 @@ def test_opening_an_up_to_date_database_applies_nothing_again(store_url: str) ->
         second.dispose()
 
 
-def test_concurrent_first_starts_migrate_exactly_once(store_url: str) -> None:
+def _start_together(url: str, starts: int = 4) -> tuple[list[list[int]], list[BaseException]]:
+    """``starts`` threads opening the store at ``url`` and migrating it at once: the versions
+    each applied, and what any of them raised."""
     applied: list[list[int]] = []
     errors: list[BaseException] = []
 
     def start() -> None:
         try:
-            store = open_store(store_url, create=False)
+            store = open_store(url, create=False)
             applied.append(store.migrate())
             store.dispose()
-        except BaseException as exc:  # pragma: no cover - reported below
+        except BaseException as exc:  # pragma: no cover - reported by the caller
             errors.append(exc)
 
-    threads = [threading.Thread(target=start) for _ in range(4)]
+    threads = [threading.Thread(target=start) for _ in range(starts)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
+    return applied, errors
+
+
+def test_concurrent_first_starts_migrate_exactly_once(store_url: str) -> None:
+    applied, errors = _start_together(store_url)
     assert errors == []
     assert sorted(len(versions) for versions in applied) == [0, 0, 0, latest_version()]
 
@@ -87,21 +94,7 @@ def test_threads_opening_a_fresh_sqlite_file_together_are_never_refused(tmp_path
     # SQLite answer "database is locked" without waiting, in ~6 % of such starts.
     errors: list[BaseException] = []
     for round_ in range(60):
-        url = sqlite_url(tmp_path / f"store-{round_}.sqlite3")
-
-        def start(url: str = url) -> None:
-            try:
-                store = open_store(url, create=False)
-                store.migrate()
-                store.dispose()
-            except BaseException as exc:  # pragma: no cover - reported below
-                errors.append(exc)
-
-        threads = [threading.Thread(target=start) for _ in range(4)]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
+        errors += _start_together(sqlite_url(tmp_path / f"store-{round_}.sqlite3"))[1]
     assert errors == []
 
 
