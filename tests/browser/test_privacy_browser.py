@@ -131,6 +131,9 @@ def verify_through_the_browser(page: Page, received: Received, url: str) -> None
     page.get_by_role("button", name=en("review.submit")).click()
     wait_for_heading(page, en("results.title"), timeout_ms=90_000)
     expect(text(page, en("verdict.verified.title")).first).to_be_visible()
+    # The transaction id (in a folded section) is drawn after the verdict, in the same script
+    # run: leaving the page before it arrives would leave it out of what the browser received.
+    expect(page.get_by_text(en("results.transaction", id="")).first).to_be_attached()
     received.snapshot()
 
 
