@@ -77,6 +77,7 @@ demo_label(backend.demo)
 if backend.problem:
     st.error(t("app.config_error", detail=backend.problem))
 handoff.admit(page_name)  # ?handoff= continues a computer's attempt on this phone
+handoff.phone_heartbeat()  # a phone tells its computer it is still there
 integration.gate(page_name)  # ?link= admits (or refuses) the customer; links-required policy
 
 if ended:

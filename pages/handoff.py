@@ -4,6 +4,8 @@ by itself, then the result page; or take the attempt back and take the photos he
 from __future__ import annotations
 
 import html
+import time
+from typing import NoReturn
 
 import streamlit as st
 
@@ -29,10 +31,15 @@ if side.language != attempt.language and (first is None or first.status in (
 st.title(t("handoff.title"), anchor=False)
 
 
-def _take_back() -> None:
+def _back_to_capture() -> NoReturn:
     attempt.handoff = None
-    side.end()
     navigation.go("capture")
+
+
+def _take_back() -> None:
+    if side.end():
+        _back_to_capture()
+    st.info(t("handoff.too_late_to_take_back"))  # the phone is sending: its result comes here
 
 
 def _progress(state: HandoffState) -> None:
@@ -61,13 +68,18 @@ def _live_status() -> None:
         return
     if state.status is HandoffStatus.DONE:
         st.rerun(scope="app")  # the page opens the result
-    if state.status is HandoffStatus.CANCELLED:
-        _take_back()
+    if state.status is HandoffStatus.CANCELLED:  # taken back elsewhere (another tab)
+        _back_to_capture()
     _progress(state)
-    if state.status is HandoffStatus.EXPIRED:
-        st.warning(t("handoff.expired"))
+    if state.status is HandoffStatus.EXPIRED or state.phone_quiet(time.time()):
+        st.warning(t("handoff.expired" if state.status is HandoffStatus.EXPIRED
+                     else "handoff.phone_quiet"))
         if st.button(t("handoff.new_code"), key="handoff_new_code", type="primary"):
             handoff.start_on_phone()
+    # Once the phone is sending its photos, the attempt is the phone's: one attempt, one result.
+    if state.status is not HandoffStatus.VERIFYING and st.button(
+            t("handoff.cancel"), key="handoff_cancel"):
+        _take_back()
 
 
 code, status = st.columns([1, 1], gap="large")
@@ -78,5 +90,3 @@ with code, st.container(key="handoff_code"):
 with status, st.container(key="handoff_progress"):
     st.subheader(t("handoff.status_heading"), anchor=False)
     _live_status()
-    if st.button(t("handoff.cancel"), key="handoff_cancel"):
-        _take_back()

@@ -3,13 +3,19 @@ offer once capturing keeps failing, and a phone told when the computer takes the
 
 from __future__ import annotations
 
+import time
 from urllib.parse import parse_qs, urlsplit
 
 from sqlalchemy import select
 from streamlit.testing.v1 import AppTest
 
 from components.integration.config import DEMO_LINK_SECRET
-from components.integration.handoff import QUERY_PARAMETER, HandoffStatus, report_progress
+from components.integration.handoff import (
+    QUERY_PARAMETER,
+    QUIET_AFTER_S,
+    HandoffStatus,
+    report_progress,
+)
 from components.integration.links import mint_link
 from components.ui.handoff_side import DesktopHandoff, PhoneHandoff
 from components.ui.strings_en import STRINGS
@@ -101,3 +107,50 @@ def test_the_computer_shows_the_phones_latest_result_and_the_way_back_to_the_bus
         desktop.run()
         assert STRINGS["verdict.verified.title"] in page_text(desktop)
         assert "tx-phone-2" in page_text(desktop)
+
+
+def _desktop_and_phone() -> tuple[AppTest, DesktopHandoff, AppTest, PhoneHandoff]:
+    """A computer showing its code and a phone that opened the link (consent not yet given)."""
+    desktop = start_app()
+    desktop.button(key="handoff_offer_start").click().run()
+    side = attempt_of(desktop).handoff
+    assert isinstance(side, DesktopHandoff)
+    phone = AppTest.from_file(APP, default_timeout=60)
+    phone.query_params[QUERY_PARAMETER] = parse_qs(
+        urlsplit(side.started.url).query)[QUERY_PARAMETER][0]
+    phone.run()
+    on_phone = attempt_of(phone).handoff
+    assert isinstance(on_phone, PhoneHandoff)
+    return desktop, side, phone, on_phone
+
+
+def test_the_computer_cannot_take_the_attempt_back_while_the_phone_verifies() -> None:
+    with demo_mode(), fake_camera():
+        desktop, side, _, on_phone = _desktop_and_phone()
+        desktop.run()
+        assert "handoff_cancel" in [button.key for button in desktop.button]
+        assert on_phone.sending()  # the phone sends its photos
+        desktop.run()
+        assert STRINGS["handoff.status.verifying"] in page_text(desktop)
+        assert "handoff_cancel" not in [button.key for button in desktop.button]
+        assert not side.end()  # a click that raced the phone is refused too
+        assert isinstance(attempt_of(desktop).handoff, DesktopHandoff)
+
+
+def test_a_phone_silent_for_over_a_minute_is_flagged_and_a_new_code_stops_it() -> None:
+    with demo_mode(), fake_camera():
+        desktop, side, phone, on_phone = _desktop_and_phone()
+        assert STRINGS["handoff.phone_quiet"] not in page_text(desktop.run())
+        handoffs = side.store.tables.handoffs
+        with side.store.begin() as conn:  # the phone's page closed 76 s ago
+            conn.execute(handoffs.update().where(handoffs.c.id == side.started.handoff_id)
+                         .values(phone_seen_at=time.time() - QUIET_AFTER_S - 1))
+        desktop.run()
+        assert STRINGS["handoff.phone_quiet"] in page_text(desktop)
+        desktop.button(key="handoff_new_code").click().run()
+        renewed = attempt_of(desktop).handoff
+        assert isinstance(renewed, DesktopHandoff) and renewed.started != side.started
+        assert STRINGS["handoff.phone_quiet"] not in page_text(desktop)
+        phone.run()  # the old phone, were it still there, is told
+        assert phone.title[0].value == STRINGS["handoff.taken_back.title"]
+        assert not on_phone.sending()

@@ -34,6 +34,10 @@ from .signing import TokenError, read_token, sign_token
 PURPOSE = "handoff"
 QUERY_PARAMETER = "handoff"
 OPEN_WITHIN_S = 10 * 60.0  # the link must be opened on the phone within this time
+# The phone's page says "still here" at least this often while it works; a phone not heard
+# from for QUIET_AFTER_S (its page closed, the phone locked) is flagged on the computer.
+HEARTBEAT_S = 15.0
+QUIET_AFTER_S = 75.0
 
 
 class HandoffStatus(StrEnum):
@@ -46,10 +50,14 @@ class HandoffStatus(StrEnum):
     EXPIRED = "expired"  # never opened in time (derived, not stored)
 
 
-# The phone's progress only moves forward; DONE and CANCELLED are final.
+# The phone's progress only moves forward; DONE and CANCELLED are final. Once the phone is
+# verifying, the computer can no longer take the attempt back (the photos are on their way).
 _ORDER = (HandoffStatus.WAITING, HandoffStatus.CONNECTED, HandoffStatus.CAPTURING,
           HandoffStatus.VERIFYING, HandoffStatus.DONE)
 FINAL = frozenset({HandoffStatus.DONE, HandoffStatus.CANCELLED, HandoffStatus.EXPIRED})
+_KEPT_BY_PHONE = (HandoffStatus.VERIFYING.value, HandoffStatus.DONE.value,
+                  HandoffStatus.CANCELLED.value)
+_PHONE_WORKING = frozenset({HandoffStatus.CONNECTED, HandoffStatus.CAPTURING})
 
 
 class HandoffRefused(Exception):
@@ -81,6 +89,14 @@ class HandoffState:
     expires_at: float
     verdict: str | None = None
     transaction_id: str | None = None
+    phone_seen_at: float | None = None
+
+    def phone_quiet(self, now: float, after_s: float = QUIET_AFTER_S) -> bool:
+        """The phone opened the link and is taking photos, but has not been heard from for
+        ``after_s`` (its page was closed, or the phone locked): the computer may offer a new
+        code. Not while verifying: the server finishes that without the phone."""
+        return (self.status in _PHONE_WORKING and self.phone_seen_at is not None
+                and now - self.phone_seen_at >= after_s)
 
 
 @dataclass(frozen=True)
@@ -131,12 +147,12 @@ def handoff_state(store: Store, handoff_id: str, *,
     table = store.tables.handoffs
     with store.begin() as conn:
         row = conn.execute(select(table.c.status, table.c.expires_at, table.c.verdict,
-                                  table.c.transaction_id)
+                                  table.c.transaction_id, table.c.phone_seen_at)
                            .where(table.c.id == handoff_id)).first()
     if row is None:
         return None
     return HandoffState(_status(row.status, row.expires_at, clock()), row.expires_at,
-                        row.verdict, row.transaction_id)
+                        row.verdict, row.transaction_id, row.phone_seen_at)
 
 
 def claim_handoff(store: Store, token: str, secret: str | None, *,
@@ -163,7 +179,7 @@ def claim_handoff(store: Store, token: str, secret: str | None, *,
             .where(table.c.id == handoff_id, table.c.status == HandoffStatus.WAITING.value,
                    table.c.expires_at > now)
             .values(status=HandoffStatus.CONNECTED.value, phone_device=_digest(device),
-                    opened_at=now, updated_at=now)).rowcount
+                    opened_at=now, updated_at=now, phone_seen_at=now)).rowcount
         row = conn.execute(select(table).where(table.c.id == handoff_id)).first()
     if row is None:
         raise HandoffRefused("malformed")  # signed by us but not in this store
@@ -193,26 +209,45 @@ def report_progress(store: Store, claim: PhoneClaim, status: HandoffStatus, *,
         current = HandoffStatus(row.status)
         if current is HandoffStatus.CANCELLED:
             return False
+        now = clock()
         resent = current is HandoffStatus.DONE and status is HandoffStatus.DONE
         if not resent and (current is HandoffStatus.DONE
                            or _ORDER.index(status) <= _ORDER.index(current)):
-            return True  # nothing new for the computer (a retake after the result, a rerun)
-        values: dict[str, object] = {"status": status.value, "updated_at": clock()}
+            # Nothing new for the computer (a retake after the result, a rerun): still a sign
+            # of life.
+            conn.execute(table.update().where(table.c.id == claim.handoff_id)
+                         .values(phone_seen_at=now))
+            return True
+        values: dict[str, object] = {"status": status.value, "updated_at": now,
+                                     "phone_seen_at": now}
         if status is HandoffStatus.DONE:  # a later result (the phone sent again) replaces it
             values.update(verdict=verdict, transaction_id=transaction_id)
         conn.execute(table.update().where(table.c.id == claim.handoff_id).values(**values))
     return True
 
 
-def cancel_handoff(store: Store, handoff_id: str, *,
-                   clock: Callable[[], float] = time.time) -> bool:
-    """The computer takes the attempt back (unless the phone already has a result): the link
-    stops working and the phone is told. True when it was cancelled now."""
+def phone_heard(store: Store, claim: PhoneClaim, *,
+                clock: Callable[[], float] = time.time) -> bool:
+    """The phone's sign of life (its page is open). False when the hand-off is no longer the
+    phone's (the computer took it back, or it is unknown)."""
     table = store.tables.handoffs
     with store.begin() as conn:
         return conn.execute(
             table.update()
-            .where(table.c.id == handoff_id,
-                   table.c.status.not_in((HandoffStatus.DONE.value,
-                                          HandoffStatus.CANCELLED.value)))
+            .where(table.c.id == claim.handoff_id,
+                   table.c.phone_device == _digest(claim.device),
+                   table.c.status != HandoffStatus.CANCELLED.value)
+            .values(phone_seen_at=clock())).rowcount == 1
+
+
+def cancel_handoff(store: Store, handoff_id: str, *,
+                   clock: Callable[[], float] = time.time) -> bool:
+    """The computer takes the attempt back: the link stops working and the phone is told.
+    Refused (False) once the phone is verifying or has a result: its photos are already with
+    the service, and one attempt gets one result. True when it was cancelled now."""
+    table = store.tables.handoffs
+    with store.begin() as conn:
+        return conn.execute(
+            table.update()
+            .where(table.c.id == handoff_id, table.c.status.not_in(_KEPT_BY_PHONE))
             .values(status=HandoffStatus.CANCELLED.value, updated_at=clock())).rowcount == 1

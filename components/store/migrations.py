@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, inspect, select, text
 
 from . import schema
 
@@ -38,10 +38,19 @@ def _rate_sends(conn: Connection) -> None:
     schema.rate_sends.create(conn, checkfirst=True)
 
 
+def _phone_seen_at(conn: Connection) -> None:
+    # A store created after this column joined the table definition has it from step 2.
+    if "phone_seen_at" not in {column["name"] for column in inspect(conn).get_columns(
+            schema.handoffs.name)}:
+        conn.execute(text(f"ALTER TABLE {schema.handoffs.name} "
+                          "ADD COLUMN phone_seen_at DOUBLE PRECISION"))
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "links, results, outbox and funnel events", _initial_tables),
     Migration(2, "phone hand-offs", _handoffs),
     Migration(3, "Vlens sends shared by replicas for the rate limit", _rate_sends),
+    Migration(4, "when a hand-off's phone was last heard from", _phone_seen_at),
 )
 
 

@@ -104,6 +104,7 @@ handoffs = Table(
     Column("updated_at", Float, nullable=False),
     Column("verdict", String(32)),
     Column("transaction_id", String(64)),
+    Column("phone_seen_at", Float),  # the phone's last sign of life (migration 4)
     Index("ix_vlens_handoffs_created_at", "created_at"),
 )
 

@@ -70,19 +70,20 @@ class Attempt:
         return self.submission is not None and not self.submission.done
 
     def send(self, sent: CaptureSet, config: VlensConfig, *, demo: bool,
-             recorder: Recorder | None = None) -> Submission:
+             recorder: Recorder | None = None) -> Submission | None:
         """Start verifying ``sent``, or join the run already under way: any number of calls
         while one runs lead to that one run. Steps the last outcome already passed with the
-        same images on the same service are reused, not resent."""
+        same images on the same service are reused, not resent. None, with nothing sent, on a
+        phone whose computer has taken the attempt back."""
         with self._lock:
             if self.submission is not None and not self.submission.done:
                 return self.submission
+            if self.handoff is not None and not self.handoff.sending():
+                return None
             previous = self.outcome if self.outcome_backend == config.token_key else None
             self.submission = Submission(sent, config, language=self.language, demo=demo,
                                          previous=previous, on_done=self._finished,
                                          recorder=recorder)
-            if self.handoff is not None:
-                self.handoff.sending()
             return self.submission.start()
 
     def _finished(self, submission: Submission) -> None:

@@ -21,6 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from components.integration.config import DEFAULT_PUBLIC_URL
 from components.integration.funnel import FunnelEvent
 from components.integration.handoff import (
+    HEARTBEAT_S,
     QUERY_PARAMETER,
     HandoffRefused,
     claim_handoff,
@@ -129,7 +130,8 @@ def start_on_phone() -> NoReturn:
         st.error(t("handoff.unavailable"))
         st.stop()
     if attempt.handoff is not None:
-        attempt.handoff.end()
+        if not attempt.handoff.end():  # the phone is already sending its photos: follow it
+            navigation.go("handoff")
         attempt.handoff = None
     try:
         started = start_handoff(rt.store, rt.config.link_secret, language=attempt.language,
@@ -242,6 +244,21 @@ def _stop_if_taken_back() -> None:
     st.info(t("handoff.taken_back.body"))
     session.delete_everything()
     st.stop()
+
+
+def phone_heartbeat() -> None:
+    """On a phone continuing a computer's attempt: every ``HEARTBEAT_S``, whatever page it is
+    on (reading the consent, reviewing photos), it tells the computer it is still there, and
+    learns at once when the computer took the attempt back."""
+    if _is_phone(session.current()):
+        st.fragment(_phone_beat, run_every=HEARTBEAT_S)()
+
+
+def _phone_beat() -> None:
+    attempt = session.current()
+    if (attempt is not None and isinstance(attempt.handoff, PhoneHandoff)
+            and not attempt.handoff.still_handed_off()):
+        st.rerun(scope="app")  # admit() tells the customer
 
 
 def note_capturing() -> None:

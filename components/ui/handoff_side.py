@@ -7,6 +7,8 @@ No Streamlit here: ``Attempt`` calls ``sending``/``finished`` from its submissio
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -14,12 +16,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from components.integration.funnel import FunnelEvent, record_events
 from components.integration.handoff import (
+    HEARTBEAT_S,
     HandoffState,
     HandoffStatus,
     PhoneClaim,
     StartedHandoff,
     cancel_handoff,
     handoff_state,
+    phone_heard,
     report_progress,
 )
 from components.store import Store
@@ -47,15 +51,18 @@ class DesktopHandoff:
             log.warning("hand-off status not read: %s", type(exc).__name__)
             return None
 
-    def end(self) -> None:
-        """Take the attempt back: the link stops working and the phone is told."""
+    def end(self) -> bool:
+        """Take the attempt back: the link stops working and the phone is told. False when
+        the phone is already verifying (or done): it keeps the attempt."""
         try:
-            cancel_handoff(self.store, self.started.handoff_id)
-        except SQLAlchemyError as exc:
+            return cancel_handoff(self.store, self.started.handoff_id)
+        except SQLAlchemyError as exc:  # the phone may go on; this computer stops following it
             log.warning("hand-off not cancelled: %s", type(exc).__name__)
+            return True
 
-    def sending(self) -> None:
+    def sending(self) -> bool:
         """The computer sends its own photos: nothing to report."""
+        return True
 
     def finished(self, outcome: VerificationOutcome) -> None:
         """The computer's own result: nothing to report."""
@@ -67,8 +74,10 @@ class PhoneHandoff:
 
     store: Store
     claim: PhoneClaim
+    clock: Callable[[], float] = time.time  # epoch seconds, as the store's times
     cancelled: bool = False  # the computer took the attempt back
     capturing_noted: bool = False
+    heard_at: float | None = None  # when this phone last told the store it is there
     survives_start_over = True  # the phone stays the phone
 
     def report(self, status: HandoffStatus, outcome: VerificationOutcome | None = None) -> None:
@@ -84,14 +93,20 @@ class PhoneHandoff:
             self.cancelled = True
 
     def still_handed_off(self) -> bool:
-        """False once the computer cancelled (checked in the store)."""
-        if not self.cancelled:
-            try:
+        """False once the computer cancelled (checked in the store). Every ``HEARTBEAT_S``
+        the check also tells the computer that this phone's page is still open."""
+        if self.cancelled:
+            return False
+        now = self.clock()
+        try:
+            if self.heard_at is None or now - self.heard_at >= HEARTBEAT_S:
+                self.cancelled = not phone_heard(self.store, self.claim, clock=self.clock)
+                self.heard_at = now
+            else:
                 state = handoff_state(self.store, self.claim.handoff_id)
-            except SQLAlchemyError as exc:
-                log.warning("hand-off status not read: %s", type(exc).__name__)
-                return True
-            self.cancelled = state is None or state.status is HandoffStatus.CANCELLED
+                self.cancelled = state is None or state.status is HandoffStatus.CANCELLED
+        except SQLAlchemyError as exc:
+            log.warning("hand-off status not read: %s", type(exc).__name__)
         return not self.cancelled
 
     def capturing(self) -> None:
@@ -100,8 +115,10 @@ class PhoneHandoff:
             self.capturing_noted = True
             self.report(HandoffStatus.CAPTURING)
 
-    def sending(self) -> None:
+    def sending(self) -> bool:
+        """"Verifying" to the computer; False (send nothing) once it took the attempt back."""
         self.report(HandoffStatus.VERIFYING)
+        return not self.cancelled
 
     def finished(self, outcome: VerificationOutcome) -> None:
         """The result to the computer, and a ``handoff:finished`` funnel event under the
@@ -113,5 +130,6 @@ class PhoneHandoff:
         except SQLAlchemyError as exc:
             log.warning("hand-off funnel event not recorded: %s", type(exc).__name__)
 
-    def end(self) -> None:
+    def end(self) -> bool:
         """The phone's attempt ends; the computer keeps what it was last told."""
+        return True

@@ -30,6 +30,13 @@ _RTL_CSS: Final = """
   padding-right: 1.5em;
   margin-left: 0;
 }
+/* Links and ids are left-to-right text: without this a wrapped link shows its hyphens at the
+   wrong end of a line. */
+[data-testid="stMainBlockContainer"] [data-testid="stCode"] :is(pre, code) {
+  direction: ltr;
+  text-align: left !important;
+  unicode-bidi: isolate;
+}
 </style>
 """
 

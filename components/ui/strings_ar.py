@@ -475,6 +475,11 @@ STRINGS: dict[str, str] = {
     "handoff.stage_now": "**{name}: الآن**",
     "handoff.stage_next": "{name}: التالي",
     "handoff.expired": "اعرض رمزًا جديدًا لتكمل على هاتفك، أو التقط الصور هنا.",
+    "handoff.phone_quiet": (
+        "لم يصلنا شيء من هاتفك منذ أكثر من دقيقة. إذا أُغلقت الصفحة هناك، فاعرض رمزًا جديدًا "
+        "وامسحه مرة أخرى، أو التقط الصور على هذا الكمبيوتر."
+    ),
+    "handoff.too_late_to_take_back": "هاتفك يرسل الصور بالفعل. ستظهر نتيجته هنا بعد لحظات.",
     "handoff.new_code": "عرض رمز جديد",
     "handoff.cancel": "التقط الصور على هذا الكمبيوتر بدلًا من ذلك",
     "handoff.unavailable": (

@@ -512,6 +512,13 @@ STRINGS: dict[str, str] = {
     "handoff.stage_now": "**{name}: now**",
     "handoff.stage_next": "{name}: next",
     "handoff.expired": "Show a new code to continue on your phone, or take the photos here.",
+    "handoff.phone_quiet": (
+        "We have not heard from your phone for over a minute. If the page there was closed, "
+        "show a new code and scan it again, or take the photos on this computer."
+    ),
+    "handoff.too_late_to_take_back": (
+        "Your phone is already sending the photos. Its result will show here in a moment."
+    ),
     "handoff.new_code": "Show a new code",
     "handoff.cancel": "Take the photos on this computer instead",
     "handoff.unavailable": (

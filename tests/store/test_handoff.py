@@ -14,8 +14,10 @@ from sqlalchemy import select
 
 from components.integration import reports
 from components.integration.handoff import (
+    HEARTBEAT_S,
     OPEN_WITHIN_S,
     QUERY_PARAMETER,
+    QUIET_AFTER_S,
     HandoffRefused,
     HandoffStatus,
     PhoneClaim,
@@ -23,6 +25,7 @@ from components.integration.handoff import (
     cancel_handoff,
     claim_handoff,
     handoff_state,
+    phone_heard,
     report_progress,
     start_handoff,
 )
@@ -161,6 +164,87 @@ def test_a_result_cannot_be_cancelled_afterwards(store: Store) -> None:
     report_progress(store, claim, HandoffStatus.DONE, verdict="verified", clock=lambda: T0 + 20)
     assert not cancel_handoff(store, started.handoff_id, clock=lambda: T0 + 30)
     assert _status(store, started, T0 + 31) is HandoffStatus.DONE
+
+
+def test_the_computer_cannot_take_the_attempt_back_once_the_phone_is_verifying(
+        store: Store) -> None:
+    """The phone's photos are on their way to the service: one attempt gets one result."""
+    started, token = _start(store)
+    claim = claim_handoff(store, token, SECRET, clock=lambda: T0 + 10)
+    assert report_progress(store, claim, HandoffStatus.VERIFYING, clock=lambda: T0 + 20)
+    assert not cancel_handoff(store, started.handoff_id, clock=lambda: T0 + 21)
+    assert report_progress(store, claim, HandoffStatus.DONE, verdict="verified",
+                           transaction_id="tx-1", clock=lambda: T0 + 30)
+    assert _status(store, started, T0 + 31) is HandoffStatus.DONE
+
+
+def test_a_phone_taken_back_before_it_sends_sends_nothing(store: Store) -> None:
+    started, token = _start(store)
+    phone = PhoneHandoff(store, claim_handoff(store, token, SECRET, clock=lambda: T0 + 10))
+    assert cancel_handoff(store, started.handoff_id)
+    assert phone.sending() is False
+    assert _status(store, started, T0 + 20) is HandoffStatus.CANCELLED
+
+
+def _quiet(store: Store, started: StartedHandoff, at: float) -> bool:
+    state = handoff_state(store, started.handoff_id, clock=lambda: at)
+    assert state is not None
+    return state.phone_quiet(at)
+
+
+def test_the_computer_flags_a_phone_not_heard_from_for_over_a_minute(store: Store) -> None:
+    started, token = _start(store)
+    assert not _quiet(store, started, T0 + 5 * QUIET_AFTER_S)  # no phone yet: "waiting"
+    claim = claim_handoff(store, token, SECRET, clock=lambda: T0 + 10)
+    assert not _quiet(store, started, T0 + 10 + QUIET_AFTER_S - 1)
+    assert _quiet(store, started, T0 + 10 + QUIET_AFTER_S)
+    # Its page is still open (a heartbeat) or it reports progress: no longer quiet.
+    assert phone_heard(store, claim, clock=lambda: T0 + 100)
+    assert not _quiet(store, started, T0 + 100 + QUIET_AFTER_S - 1)
+    assert report_progress(store, claim, HandoffStatus.CAPTURING, clock=lambda: T0 + 200)
+    assert not _quiet(store, started, T0 + 200 + QUIET_AFTER_S - 1)
+    assert _quiet(store, started, T0 + 200 + QUIET_AFTER_S)
+    # A rerun reporting no news is a sign of life too.
+    assert report_progress(store, claim, HandoffStatus.CONNECTED, clock=lambda: T0 + 300)
+    assert not _quiet(store, started, T0 + 300 + QUIET_AFTER_S - 1)
+    # Verifying goes on on the server without the phone: never flagged.
+    assert report_progress(store, claim, HandoffStatus.VERIFYING, clock=lambda: T0 + 400)
+    assert not _quiet(store, started, T0 + 400 + 10 * QUIET_AFTER_S)
+
+
+def test_a_heartbeat_without_the_phone_secret_or_after_a_take_back_is_refused(
+        store: Store) -> None:
+    started, token = _start(store)
+    claim = claim_handoff(store, token, SECRET, clock=lambda: T0 + 10)
+    assert not phone_heard(store, replace(claim, device="guessed"), clock=lambda: T0 + 100)
+    assert _quiet(store, started, T0 + 10 + QUIET_AFTER_S)
+    assert cancel_handoff(store, started.handoff_id, clock=lambda: T0 + 110)
+    assert not phone_heard(store, claim, clock=lambda: T0 + 120)
+
+
+def test_the_phone_writes_its_heartbeat_once_per_interval_and_reads_in_between(
+        store: Store) -> None:
+    started, token = _start(store)
+    ticks = [T0 + 100]
+    phone = PhoneHandoff(store, claim_handoff(store, token, SECRET, clock=lambda: T0),
+                         clock=lambda: ticks[0])
+
+    def seen_at() -> float | None:
+        state = handoff_state(store, started.handoff_id)
+        assert state is not None
+        return state.phone_seen_at
+
+    assert phone.still_handed_off()
+    assert seen_at() == T0 + 100
+    ticks[0] += HEARTBEAT_S - 1
+    assert phone.still_handed_off()
+    assert seen_at() == T0 + 100  # within the interval: only read
+    ticks[0] += 1
+    assert phone.still_handed_off()
+    assert seen_at() == T0 + 100 + HEARTBEAT_S
+    assert cancel_handoff(store, started.handoff_id)
+    assert not phone.still_handed_off()  # read between heartbeats: the take-back is seen
+    assert not phone.still_handed_off()
 
 
 def test_of_two_devices_opening_the_link_together_exactly_one_gets_it(store: Store) -> None:

@@ -6,7 +6,7 @@ import sqlite3
 import threading
 
 import pytest
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text
 
 from components.store import open_store
 from components.store.engine import use_wal
@@ -36,6 +36,29 @@ def test_opening_an_up_to_date_database_applies_nothing_again(store_url: str) ->
     finally:
         first.dispose()
         second.dispose()
+
+
+def test_a_store_from_before_the_phone_heartbeat_gains_its_column_and_keeps_its_rows(
+        store_url: str) -> None:
+    old = open_store(store_url)
+    handoffs = old.tables.handoffs
+    with old.begin() as conn:  # the store as migration 3 left it, with one hand-off
+        conn.execute(handoffs.insert().values(
+            id="h1", attempt_id="a1", language="ar", status="capturing", created_at=1.0,
+            expires_at=601.0, updated_at=2.0))
+        conn.execute(text(f"ALTER TABLE {handoffs.name} DROP COLUMN phone_seen_at"))
+        conn.execute(old.tables.schema_version.delete().where(
+            old.tables.schema_version.c.version == 4))
+    old.dispose()
+    store = open_store(store_url, create=False)
+    try:
+        assert store.migrate() == [4]
+        with store.begin() as conn:
+            row = conn.execute(select(handoffs)).one()
+        assert (row.id, row.status, row.phone_seen_at) == ("h1", "capturing", None)
+        assert store.schema_version() == latest_version()
+    finally:
+        store.dispose()
 
 
 def _start_together(url: str, starts: int = 4) -> tuple[list[list[int]], list[BaseException]]:
