@@ -1,8 +1,8 @@
 """Every page state of the customer flow in a real browser, English and Arabic: axe-core finds
 no serious or critical violation, the document says its language and direction, each step
 has its own title and focus moves to the new page's heading (results: to the verdict, in
-view); a reload resumes the page in the customer's language; the wrong card side uploaded is
-refused; the phone capture screen shows
+view); a reload resumes the page in the customer's language; every page has one width; the
+wrong card side uploaded is refused; the deletion asks first; the phone capture screen shows
 the video, the step, the live hint and the manual button in its first viewport. Also takes the
 README's screenshots (docs/screenshots/)."""
 
@@ -82,6 +82,20 @@ def idle(page: Page) -> None:
         timeout=PAGE_LOAD_MS)
 
 
+def content_width(page: Page) -> float:
+    """The width of the page's content column, in CSS pixels."""
+    box = page.locator('[data-testid="stMainBlockContainer"]').bounding_box()
+    assert box is not None
+    return float(box["width"])
+
+
+def reload_resumes(page: Page, language: str, page_name: str, heading: str) -> None:
+    """A reload (or a restored tab) comes back to the same page, in the customer's language."""
+    page.reload()
+    wait_for_heading(page, heading)
+    expect_frame(page, language, page_name, heading)
+
+
 def settled(page: Page, state: str) -> None:
     """Axe on the page once its script run is over."""
     idle(page)
@@ -102,11 +116,16 @@ def test_every_page_state_is_accessible_and_a_reload_resumes_it(
         wait_for_heading(page, say(language, "consent.title"))
         expect_frame(page, language, "consent", say(language, "consent.title"))
         settled(page, f"consent ({language})")
+        reload_resumes(page, language, "consent", say(language, "consent.title"))
+        widths = {"consent": content_width(page)}
 
         accept_consent(page, language)
         wait_for_heading(page, say(language, "capture.title"))
         expect_frame(page, language, "capture", say(language, "capture.title"))
         settled(page, f"capture ({language})")
+        widths["capture"] = content_width(page)
+        reload_resumes(page, language, "capture", say(language, "capture.title"))
+        idle(page)
         # The back offered as the front is refused with the reason, like a camera shot.
         keyed(page, "upload_id_front").locator('input[type="file"]').set_input_files(
             upload_files["id_back"])
@@ -120,9 +139,9 @@ def test_every_page_state_is_accessible_and_a_reload_resumes_it(
         upload_everything(page, upload_files, language)
         expect_frame(page, language, "review", say(language, "review.title"))
         settled(page, f"review ({language})")
-        page.reload()  # the attempt is in the URL: the review comes back, in its language
-        wait_for_heading(page, say(language, "review.title"))
-        expect_frame(page, language, "review", say(language, "review.title"))
+        widths["review"] = content_width(page)
+        # The attempt is in the URL: the review comes back, in its language.
+        reload_resumes(page, language, "review", say(language, "review.title"))
 
         keyed(page, "submit").get_by_role("button").click()
         wait_for_heading(page, say(language, "results.title"), timeout_ms=90_000)
@@ -131,13 +150,22 @@ def test_every_page_state_is_accessible_and_a_reload_resumes_it(
         box = keyed(page, "verdict").bounding_box()
         assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= DESKTOP["height"]
         settled(page, f"results ({language})")
+        widths["results"] = content_width(page)
+        assert len(set(widths.values())) == 1, widths  # one width: nothing jumps between pages
         if language == "ar":
             README_SHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(README_SHOTS / "results-ar.png"), full_page=True)
         page.get_by_text(say(language, "results.support_details")).click()
         settled(page, f"results with support details ({language})")
+        keyed(page, "delete_data").get_by_role("button").click()
+        confirmation = keyed(page, "delete_confirmation")
+        expect(confirmation.get_by_text(say(language, "results.delete_confirm"))).to_be_visible(
+            timeout=PAGE_LOAD_MS)
+        settled(page, f"results asking to confirm the deletion ({language})")
+        keyed(page, "delete_cancelled").get_by_role("button").click()
+        expect(confirmation).to_have_count(0, timeout=PAGE_LOAD_MS)
 
-        page.reload()
+        page.reload()  # kept: cancelling the deletion deleted nothing
         wait_for_heading(page, say(language, "results.title"))
         expect(page.get_by_text(verdict, exact=True)).to_be_visible()
     finally:

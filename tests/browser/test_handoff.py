@@ -1,12 +1,14 @@
 """Continue on your phone: a computer without a camera hands the attempt to a phone by QR code.
 
-Two browsers on one app server: the computer (1280×900, no camera at all) and the phone
-(390×844, fake camera). The QR code on the computer's screen decodes to the link; the phone
-opens it, continues in the computer's language (Arabic here), confirms consent, takes the
-photos and submits; the computer follows by itself and shows the same verdict and transaction
-id. A third device, a reused link, an expired link and a cancelled link get clear pages in both
-languages; the token never reaches the server log. The hand-off page passes axe-core in
-English and Arabic.
+Two browsers on two replicas of the app sharing one PostgreSQL store, as behind a load
+balancer (sticky sessions cannot keep two devices on one replica): the computer (1280×900, no
+camera at all) on the first and the phone (390×844, fake camera) on the second. The QR code on
+the computer's screen decodes to the link; the phone opens it, continues in the computer's
+language (Arabic here), confirms consent, takes the photos and submits; the computer follows by
+itself and shows the same verdict and transaction id. A computer whose camera is refused is
+offered the phone with that reason. A third device, a reused link, an expired link and a
+cancelled link get clear pages in both languages; the token never reaches the server logs. The
+hand-off page passes axe-core in English and Arabic.
 """
 
 from __future__ import annotations
@@ -27,7 +29,6 @@ from components.integration.config import DEMO_LINK_SECRET
 from components.integration.handoff import OPEN_WITHIN_S, QUERY_PARAMETER, start_handoff
 from components.integration.results import AttemptContext
 from components.store import open_store
-from components.store.settings import sqlite_url
 from tests.browser.axe import assert_accessible
 from tests.browser.camera import WebrtcCamera
 from tests.browser.chromium import launch_without_camera
@@ -46,6 +47,7 @@ from tests.browser.screenshots import StepShots
 from tests.browser.server import StreamlitServer
 from tests.browser.test_flow import CAPTURE_TIMEOUT_S, SECONDS_PER_STEP
 from tests.clips import write_flow_clip
+from tests.postgres import PostgresServer, postgres_server  # noqa: F401  (session fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -55,16 +57,28 @@ AR = "ar"
 
 
 @pytest.fixture(scope="module")
-def store_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return tmp_path_factory.mktemp("handoff-store") / "store.sqlite3"
+def store_url(request: pytest.FixtureRequest) -> str:
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    return server.fresh_database()
 
 
 @pytest.fixture(scope="module")
 def handoff_server(tmp_path_factory: pytest.TempPathFactory,
-                   store_path: Path) -> Iterator[StreamlitServer]:
-    """The app in demo mode on a store file this test can read too (any replica's view)."""
-    server = serve_app(tmp_path_factory, "handoff-server",
-                       {"VLENS_DATABASE_PATH": str(store_path)})
+                   store_url: str) -> Iterator[StreamlitServer]:
+    """The app in demo mode on the shared store (this test can read it too): the computer's
+    replica."""
+    server = serve_app(tmp_path_factory, "handoff-server", {"VLENS_DATABASE_URL": store_url})
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def phone_replica(tmp_path_factory: pytest.TempPathFactory,
+                  store_url: str) -> Iterator[StreamlitServer]:
+    """A second replica on the same store, which serves the phone."""
+    server = serve_app(tmp_path_factory, "handoff-replica", {"VLENS_DATABASE_URL": store_url})
     try:
         yield server
     finally:
@@ -134,9 +148,15 @@ def _transaction_id(text: str, language: str) -> str:
     return found.group(1)
 
 
+def _on_replica(link: str, replica: StreamlitServer) -> str:
+    """``link`` as the load balancer would route it: to another replica."""
+    return replica.url + link[link.index("/?"):]
+
+
 def test_a_computer_without_a_camera_hands_the_attempt_to_a_phone_by_qr_code(
-        handoff_server: StreamlitServer, desktop_browser: Browser,
-        launch_browser: LaunchBrowser, clip_file: Path, shots: StepShots) -> None:
+        handoff_server: StreamlitServer, phone_replica: StreamlitServer,
+        desktop_browser: Browser, launch_browser: LaunchBrowser, clip_file: Path,
+        shots: StepShots) -> None:
     started = time.monotonic()
     # The phone's camera clip (~10 s to write) is made while the computer's part runs.
     clip_maker = ThreadPoolExecutor(max_workers=1)
@@ -180,7 +200,7 @@ def test_a_computer_without_a_camera_hands_the_attempt_to_a_phone_by_qr_code(
     # The phone opens the link: Arabic, consent asked again there.
     phone_browser = launch_browser(clip.result(timeout=120))
     phone = _phone_context(phone_browser).new_page()
-    phone.goto(link)
+    phone.goto(_on_replica(link, phone_replica))
     wait_for_heading(phone, say(AR, "consent.title"))
     assert QUERY_PARAMETER not in phone.url  # a reload continues by the attempt, not the token
     _desktop_status(desktop, AR, "connected")
@@ -215,15 +235,16 @@ def test_a_computer_without_a_camera_hands_the_attempt_to_a_phone_by_qr_code(
     shots.take(desktop, "desktop-result")
 
     _refused_in_both_languages(third, link, "used")
-    log = handoff_server.log_path.read_text(encoding="utf-8", errors="replace")
-    assert _token(link) not in log and _token(english_link) not in log
+    for server in (handoff_server, phone_replica):
+        log = server.log_path.read_text(encoding="utf-8", errors="replace")
+        assert _token(link) not in log and _token(english_link) not in log
     print(f"hand-off journey: {time.monotonic() - started:.1f} s")
 
 
 def test_a_link_opened_after_ten_minutes_is_refused_in_both_languages(
-        handoff_server: StreamlitServer, store_path: Path, desktop_browser: Browser) -> None:
+        handoff_server: StreamlitServer, store_url: str, desktop_browser: Browser) -> None:
     # Started eleven minutes ago by the clock handed to the store: nobody waits.
-    store = open_store(sqlite_url(store_path))
+    store = open_store(store_url)
     try:
         started = start_handoff(store, DEMO_LINK_SECRET, language="en",
                                 context=AttemptContext.new(), public_url=handoff_server.url,
@@ -234,3 +255,25 @@ def test_a_link_opened_after_ten_minutes_is_refused_in_both_languages(
     _refused_in_both_languages(page, started.url, "expired")
     _refused_in_both_languages(page, started.url.replace("?handoff=", "?handoff=x"),
                                "tampered")
+
+
+def test_a_computer_whose_camera_is_refused_is_offered_the_phone_with_the_reason(
+        handoff_server: StreamlitServer, plain_browser: Browser) -> None:
+    """The camera exists, but the customer (or a policy) refused it for this site."""
+    context = plain_browser.new_context(viewport=DESKTOP)  # type: ignore[arg-type]
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    target = cdp.send("Target.getTargetInfo")["targetInfo"]
+    cdp.send("Browser.setPermission", {
+        "permission": {"name": "camera"}, "setting": "denied",
+        "origin": handoff_server.url, "browserContextId": target["browserContextId"]})
+    open_app(page, handoff_server.url)
+    choose_english(page)
+    wait_for_heading(page, say("en", "consent.title"))
+    accept_consent(page)
+    wait_for_heading(page, say("en", "capture.title"))
+    offer = keyed(page, "handoff_offer")
+    expect(offer.get_by_text(say("en", "handoff.offer.denied"))).to_be_visible(
+        timeout=PAGE_LOAD_MS)
+    expect(offer.get_by_role("button", name=say("en", "handoff.offer.button"))).to_be_visible()
+    context.close()
