@@ -1,10 +1,13 @@
-"""Submit exactly once: a double click or double tap on "Send for verification" leads to one
-verification run that finishes and shows its result (the embedded simulator's ``slow`` scenario,
-about 2 s per request, so the second click lands while the first run is sending). The review
-fits "Send" within two screens, on a phone and a desktop."""
+"""Submit exactly once: a double click (desktop, English) or double tap (phone, Arabic) on "Send
+for verification" leads to one verification run, with one request per step in the server's log,
+that finishes and shows its result, opened at the verdict with focus on it (the embedded
+simulator's ``slow`` scenario, about 2 s per request, so the second click lands while the first
+run is sending). The review fits "Send"
+within two screens, on a phone and a desktop."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,11 +18,11 @@ from tests.browser.axe import assert_accessible
 from tests.browser.conftest import serve_app
 from tests.browser.journey import (
     accept_consent,
-    choose_english,
+    choose_language,
     double_click,
-    en,
     keyed,
     open_app,
+    say,
     upload_everything,
     wait_for_heading,
     write_upload_files,
@@ -46,38 +49,61 @@ def upload_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     return write_upload_files(tmp_path_factory.mktemp("uploads"))
 
 
-@pytest.mark.parametrize("device", ["desktop", "phone"])
+def _calls_logged(server: StreamlitServer, transaction_id: str) -> list[str]:
+    """The Vlens steps the server called for ``transaction_id``, one entry per request."""
+    log = server.log_path.read_text(encoding="utf-8", errors="replace")
+    return [found.group(1) for found in re.finditer(
+        r'event="vlens_call" step="(\w+)".*transaction_id="' + re.escape(transaction_id) + '"',
+        log)]
+
+
+@pytest.mark.parametrize(("device", "language"), [("desktop", "en"), ("phone", "ar")])
 def test_a_double_click_on_send_runs_one_verification_and_shows_its_result(
-    device: str, plain_browser: Browser, slow_server: StreamlitServer,
+    device: str, language: str, plain_browser: Browser, slow_server: StreamlitServer,
     upload_files: dict[str, Path], shots: StepShots,
 ) -> None:
     phone = device == "phone"
+
     context = plain_browser.new_context(
         viewport={"width": 390, "height": 844} if phone else {"width": 1280, "height": 900},
         is_mobile=phone, has_touch=phone)
     try:
         page = shots.watch(context.new_page())
         open_app(page, slow_server.url)
-        choose_english(page)
-        wait_for_heading(page, en("consent.title"))
-        accept_consent(page)
-        wait_for_heading(page, en("capture.title"))
-        upload_everything(page, upload_files)
+        choose_language(page, language)
+        wait_for_heading(page, say(language, "consent.title"))
+        accept_consent(page, language)
+        wait_for_heading(page, say(language, "capture.title"))
+        upload_everything(page, upload_files, language)
         shots.take(page, "review")
 
-        send = keyed(page, "submit").get_by_role("button", name=en("review.submit"))
+        send = keyed(page, "submit").get_by_role("button", name=say(language, "review.submit"))
         box = send.bounding_box()  # the review fits "Send" within two screens
         height = 844 if phone else 900
         assert box is not None and box["y"] + box["height"] <= 2 * height, box
         double_click(page, send, gap_ms=200, touch=phone)
-        wait_for_heading(page, en("verifying.title"))
-        expect(page.get_by_text(en("verifying.elapsed", seconds="@").split("@")[0]).first
+        wait_for_heading(page, say(language, "verifying.title"))
+        expect(page.get_by_text(say(language, "verifying.elapsed", seconds="@").split("@")[0]).first
                ).to_be_visible()
-        expect(page.get_by_text(en("api_step.liveness"))).to_be_visible()
+        expect(page.get_by_text(say(language, "api_step.liveness"))).to_be_visible()
         assert_accessible(page, f"verifying ({device})")
         shots.take(page, "verifying")
-        wait_for_heading(page, en("results.title"), timeout_ms=SLOW_RUN_MS)
-        expect(page.get_by_text(en("verdict.verified.title"), exact=True)).to_be_visible()
+        wait_for_heading(page, say(language, "results.title"), timeout_ms=SLOW_RUN_MS)
+        verdict = say(language, "verdict.verified.title")
+        expect(page.get_by_text(verdict, exact=True)).to_be_visible()
+        # The results open at the verdict, in view, with focus on it (a phone too).
+        page.wait_for_function(
+            "text => (document.activeElement && document.activeElement.textContent || '')"
+            ".includes(text)", arg=verdict, timeout=10_000)
+        box = keyed(page, "verdict").bounding_box()
+        assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height, box
         shots.take(page, "results")
+        keyed(page, "support_details").get_by_text(say(language, "results.support_details")).click()
+        support = keyed(page, "support_details").inner_text()
+        label = re.escape(say(language, "results.transaction", id="@"))
+        shown = re.search(label.replace("@", r"(\S+)"), support)
+        assert shown is not None, support
+        assert sorted(_calls_logged(slow_server, shown.group(1))) == [
+            "id_back", "id_front", "liveness"]
     finally:
         context.close()
