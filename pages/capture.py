@@ -9,7 +9,13 @@ import streamlit as st
 
 from components.capture.hints import Hint
 from components.ui import capture_state, handoff, integration, navigation
-from components.ui.camera import live_camera, picture_missing
+from components.ui.camera import (
+    camera_on,
+    front_camera_offered,
+    live_camera,
+    picture_missing,
+    switch_to_front_camera,
+)
 from components.ui.captured import FACES_NEEDED, STEP_ORDER
 from components.ui.i18n import t
 from components.ui.upload import upload_fallback
@@ -31,16 +37,11 @@ def _hint_box(text: str) -> None:
 STATUS_POLL_S = 0.5  # the live hint's refresh while the camera runs
 
 
-def _camera_on(stream: Any) -> bool:
-    """Start was pressed: the camera is connecting or running."""
-    return bool(stream.state.playing or stream.state.signalling)
-
-
 def capture_status(stream: Any) -> None:
     """The engine's state: step, hint, face progress, manual capture, checklist."""
     engine = capture_state.engine()
     state = engine.snapshot()
-    started = _camera_on(stream)
+    started = camera_on(stream)
     hint = capture_state.live_hint(state)
     too_large = hint is Hint.FRAME_TOO_LARGE  # pictures arrive, but none can be analysed
     no_picture = picture_missing(started, state.analysed_frames)
@@ -69,6 +70,13 @@ def capture_status(stream: Any) -> None:
         st.caption(t("capture.hint_heading"))
     # "Starting the camera…" only once the customer pressed Start.
     _hint_box(t(f"hint.{hint}") if started else t("capture.press_start"))
+    if front_camera_offered(stream, step):  # a phone still on the rear camera of the card
+        with st.container(key="capture_front_camera"):
+            st.info(t("capture.front_camera_hint"))
+            if st.button(t("capture.front_camera_button"), key="capture_switch_front",
+                         type="primary", width="stretch"):
+                switch_to_front_camera()
+                st.rerun()  # the whole page: the camera sits outside this fragment
     if step == "face":
         count = state.face_progress if str(state.step) == "face" else len(merged.faces)
         st.progress(count / FACES_NEEDED, text=t("capture.face_progress", count=count))
@@ -116,4 +124,4 @@ with status:
     # A fragment polling twice a second while the camera runs. Before Start and after Stop
     # nothing changes the status but a full rerun (Start, Stop, an upload), so it does not
     # poll: each poll is a script run and websocket messages (~0.8 CPU-s a minute).
-    st.fragment(capture_status, run_every=STATUS_POLL_S if _camera_on(stream) else None)(stream)
+    st.fragment(capture_status, run_every=STATUS_POLL_S if camera_on(stream) else None)(stream)

@@ -21,6 +21,11 @@ from components.ui.backend import webrtc_section
 from components.ui.i18n import t
 
 WIDGET_KEY = "capture_camera"
+# The front camera, once the customer switched to it for the face: a widget of its own, since
+# streamlit-webrtc applies the requested camera only when a stream starts, and remembers the
+# device it opened per widget key (as an exact deviceId, stronger than facingMode).
+FRONT_WIDGET_KEY = "capture_camera_front"
+CAMERAS_KEY = "capture_cameras"
 VIEW_WIDTH_KEY = "capture_view_width"
 # The self-view is sent back as wide as the browser shows it (CSS pixels; phones ~360, the
 # desktop column up to 640), never below this: the guidance stays legible when scaled up.
@@ -31,6 +36,10 @@ MAX_REPORTED_WIDTH = 10_000  # a reported width beyond any screen is ignored
 # static page served by Streamlit itself, so a strict Content-Security-Policy allows it.
 _view_width_reporter = st_components.declare_component(
     "view_width", path=str(Path(__file__).with_name("view_width")))
+# How many cameras the browser lists; it also gives FRONT_WIDGET_KEY a remembered-device entry
+# of its own, so that widget starts with the camera it asks for (see camera_probe/index.html).
+_camera_probe = st_components.declare_component(
+    "camera_probe", path=str(Path(__file__).with_name("camera_probe")))
 NO_PICTURE_AFTER_S = 10.0  # connected this long without a single analysed frame: say so
 # 15 frames/s is all the engine analyses (steady runs, the face triple >= 0.12 s apart); a
 # 30 fps camera would double the server's decoding and self-view encoding for nothing. "ideal",
@@ -77,12 +86,57 @@ def translations() -> Translations:
     )
 
 
+def facing_for(step: str | None) -> str:
+    """The camera a phone should use: the rear one for the card sides, the front one for the
+    face (and when nothing is left to take)."""
+    return "user" if step in (None, "face") else "environment"
+
+
 def constraints_for(step: str | None) -> dict[str, Any]:
     """Phones: the rear camera for the card sides, the front one for the face ("ideal": a
     computer's only webcam still starts; the component's camera selector switches)."""
-    facing = "user" if step in (None, "face") else "environment"
     return {**MEDIA_CONSTRAINTS, "video": {**MEDIA_CONSTRAINTS["video"],
-                                           "facingMode": {"ideal": facing}}}
+                                           "facingMode": {"ideal": facing_for(step)}}}
+
+
+def camera_count() -> int | None:
+    """How many cameras the browser lists, once it reported them (at most one before the
+    camera permission is granted)."""
+    value = _camera_probe(key=CAMERAS_KEY, default=None, fresh_keys=[FRONT_WIDGET_KEY])
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    return None
+
+
+def camera_on(stream: Any) -> bool:
+    """Start was pressed: the camera is connecting or running."""
+    return bool(stream.state.playing or stream.state.signalling)
+
+
+def front_camera_offered(stream: Any, step: str | None) -> bool:
+    """Offer "Switch to the front camera": the face is next, but the running stream was started
+    for a card side (a phone's rear camera), on a device with more than one camera."""
+    lens = capture_state.lens()
+    return (step == "face" and lens.running_key == WIDGET_KEY
+            and lens.started_facing == "environment" and (lens.cameras or 0) >= 2
+            and camera_on(stream))
+
+
+def _front_widget(lens: capture_state.CameraLens, step: str | None) -> bool:
+    """Whether the front camera's widget shows: a running stream keeps its widget (another one
+    would restart it); else for the face once the customer switched, or on any device with
+    more than one camera (a computer with one webcam keeps one widget throughout)."""
+    if lens.running_key is not None:
+        return lens.running_key == FRONT_WIDGET_KEY
+    return step in (None, "face") and (lens.front or (lens.cameras or 0) >= 2)
+
+
+def switch_to_front_camera() -> None:
+    """Restart the stream on the front camera at the next render (the captures stay: the
+    engine and its frame callback belong to the attempt, not to the widget)."""
+    lens = capture_state.lens()
+    lens.front = True
+    lens.start_now = True
 
 
 def displayed_width() -> int | None:
@@ -106,22 +160,38 @@ def self_view_width(displayed: int | None) -> int:
 
 def live_camera(callback: FrameCallback, step: str | None = None) -> Any:
     """Show the self-view with the engine's guidance drawn on it; returns the streamer context.
-    ``step`` is the first step still to take (which camera a phone should start with).
+    ``step`` is the first step still to take (which camera a phone should start with). On a
+    device with more than one camera the face has a widget of its own (FRONT_WIDGET_KEY),
+    started at once when the customer switches to it from a running card stream.
 
     ``callback`` comes from ``make_video_frame_callback(engine)`` with the engine kept in
     the attempt; it runs on streamlit-webrtc's thread and never touches Streamlit. The
     self-view it sends back follows the width the video is displayed at."""
     cap_self_view_bitrate()
+    lens = capture_state.lens()
+    # Started by the app for one render only: later renders give the customer Start and Stop
+    # (and the component's camera selector) back.
+    start_now, lens.start_now = lens.start_now, False
+    front = start_now or _front_widget(lens, step)
+    key = FRONT_WIDGET_KEY if front else WIDGET_KEY
+    constraints = constraints_for("face" if front else step)
     context = webrtc_streamer(
-        key=WIDGET_KEY,
+        key=key,
         mode=WebRtcMode.SENDRECV,
         rtc_configuration=rtc_configuration(),  # None: the same as leaving it out
         video_frame_callback=callback,
-        media_stream_constraints=constraints_for(step),
+        media_stream_constraints=constraints,
+        desired_playing_state=True if start_now else None,
         video_html_attrs={**VIDEO_ATTRS, "aria-label": t("capture.video_label")},
         translations=translations(),
     )
+    if camera_on(context):
+        lens.running_key = key
+    else:  # the constraints a press of Start would use
+        lens.running_key = None
+        lens.started_facing = constraints["video"]["facingMode"]["ideal"]
     callback.view_width = self_view_width(displayed_width())  # under the video: no shift
+    lens.cameras = camera_count()
     return context
 
 

@@ -380,6 +380,10 @@ STRINGS: dict[str, str] = {
     "results.delete_yes": "نعم، احذف الآن",
     "results.delete_no": "إلغاء",
     # ---- Customer flow (issue 9): capture page ---------------------------------------------
+    "capture.front_camera_hint": (
+        "الآن وجهك: استخدم الكاميرا الأمامية في جهة الشاشة من هاتفك."
+    ),
+    "capture.front_camera_button": "التبديل إلى الكاميرا الأمامية",
     "capture.press_start": "اضغط «ابدأ» لتشغيل الكاميرا.",
     "capture.video_label": "صورة الكاميرا، مع الإطار الذي تضع فيه البطاقة أو وجهك",
     # ---- Customer flow (issue 9): uploads checked like camera shots ------------------------

@@ -409,6 +409,10 @@ STRINGS: dict[str, str] = {
     "results.delete_yes": "Yes, delete now",
     "results.delete_no": "Cancel",
     # ---- Customer flow (issue 9): capture page ---------------------------------------------
+    "capture.front_camera_hint": (
+        "Now your face: use the front camera, on the screen side of your phone."
+    ),
+    "capture.front_camera_button": "Switch to the front camera",
     "capture.press_start": "Press Start to turn on the camera.",
     "capture.video_label": "Your camera picture, with the frame to place your card or face in",
     # ---- Customer flow (issue 9): uploads checked like camera shots ------------------------
