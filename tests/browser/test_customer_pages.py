@@ -172,6 +172,45 @@ def test_every_page_state_is_accessible_and_a_reload_resumes_it(
         context.close()
 
 
+# Each kind of answer a customer can get, with the verdict it shows and whether one primary
+# action follows (retake the face; send again after an outage; none when a person reviews it).
+VERDICT_PAGES = [
+    ("spoof", "en", "verdict.not_verified.title", 1),
+    ("aml_match", "ar", "verdict.needs_review.title", 0),
+    ("service_outage", "ar", "verdict.incomplete.title", 1),
+]
+
+
+@pytest.mark.parametrize(("scenario", "language", "verdict", "primary_buttons"), VERDICT_PAGES,
+                         ids=[row[0] for row in VERDICT_PAGES])
+def test_every_kind_of_result_is_accessible_with_at_most_one_primary_action(
+    scenario: str, language: str, verdict: str, primary_buttons: int, plain_browser: Browser,
+    server: StreamlitServer, upload_files: dict[str, Path],
+) -> None:
+    context = plain_browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    try:
+        page = context.new_page()
+        open_app(page, server.url)
+        choose_language(page, language)
+        wait_for_heading(page, say(language, "consent.title"))
+        accept_consent(page, language)
+        wait_for_heading(page, say(language, "capture.title"))
+        upload_everything(page, upload_files, language)
+        keyed(page, "demo_scenario").get_by_role("combobox").focus()
+        page.keyboard.press("ArrowDown")  # opens the list
+        page.get_by_role("option", name=say(language, f"demo_scenario.{scenario}")).click()
+        idle(page)
+        keyed(page, "submit").get_by_role("button").click()
+        wait_for_heading(page, say(language, "results.title"), timeout_ms=90_000)
+        expect_frame(page, language, "results", say(language, verdict))
+        settled(page, f"results: {scenario} ({language}, phone)")
+        primary = page.locator('[data-testid="stMainBlockContainer"] '
+                               '[data-testid="stBaseButton-primary"]')
+        expect(primary).to_have_count(primary_buttons)
+    finally:
+        context.close()
+
+
 def test_an_ended_link_explains_itself_and_is_accessible(
     plain_browser: Browser, server: StreamlitServer, shots: StepShots,
 ) -> None:
