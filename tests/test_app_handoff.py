@@ -83,7 +83,7 @@ def test_the_computer_shows_the_phones_latest_result_and_the_way_back_to_the_bus
 
         # Both devices noted the hand-off under the computer's attempt (the dashboard counts it).
         events = side.store.tables.events
-        attempt_id = desktop.session_state["integration.context"].attempt_id
+        attempt_id = attempt_of(desktop).integration.context.attempt_id
         with side.store.begin() as conn:
             noted = {row.detail for row in conn.execute(
                 select(events.c.detail).where(events.c.attempt_id == attempt_id,

@@ -9,7 +9,17 @@ from streamlit.testing.v1 import AppTest
 
 from components.integration.config import DEMO_LINK_SECRET
 from components.integration.links import mint_link
-from tests.app_harness import APP, demo_mode, page_text
+from components.ui.session import TOKEN_PARAM
+from components.ui.strings_en import STRINGS
+from tests.app_harness import (
+    APP,
+    attempt_of,
+    capture_everything,
+    demo_mode,
+    fake_camera,
+    page_text,
+    send,
+)
 
 SECRET = "app-link-secret-for-tests"
 
@@ -29,9 +39,40 @@ def test_a_genuine_link_admits_the_customer_with_the_business_reference() -> Non
         at = _open(token)
     assert not at.exception
     assert at.button(key="language_en").label == "English"
-    context = at.session_state["integration.context"]
+    context = attempt_of(at).integration.context
     assert (context.reference, context.return_url) == ("shop-cust-1",
                                                        "https://shop.example.com/kyc")
+
+
+def test_a_reload_after_the_link_was_used_resumes_the_result_but_the_link_alone_is_refused(
+) -> None:
+    token = mint_link(DEMO_LINK_SECRET, "shop-cust-9", public_url="http://localhost:8501",
+                      return_url="https://shop.example.com/kyc").token
+    reference = STRINGS["link.reference"].format(business="shop.example.com",
+                                                 reference="shop-cust-9")
+    with demo_mode(), fake_camera() as camera:
+        at = _open(token)
+        at.button(key="language_en").click().run()
+        at.checkbox(key="consent_checkbox").check().run()
+        at.button(key="consent_continue").click().run()
+        capture_everything(at, camera)
+        send(at)  # the verification completes: the link is used up
+        assert at.title[0].value == STRINGS["results.title"]
+
+        reloaded = AppTest.from_file(APP, default_timeout=60)  # same URL, new session
+        reloaded.query_params["link"] = token
+        reloaded.query_params[TOKEN_PARAM] = attempt_of(at).token
+        reloaded.run()
+        reloaded.switch_page("pages/results.py").run()
+        text = page_text(reloaded)
+        assert [title.value for title in reloaded.title] == [STRINGS["results.title"]], text
+        assert STRINGS["verdict.verified.title"] in text
+        assert reference in text
+        assert any("https://shop.example.com/kyc?" in m.value for m in reloaded.markdown)
+
+        elsewhere = _open(token)  # another device with the link only
+        assert STRINGS["link.refused.used"] in page_text(elsewhere)
+        assert not elsewhere.button
 
 
 def test_a_tampered_link_gets_a_refusal_page_in_english_and_arabic() -> None:

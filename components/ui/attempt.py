@@ -1,5 +1,6 @@
 """One customer's verification attempt as one typed object: language, consent, the capture
-work (engine, kept images, upload notes), the submission and its outcome.
+work (engine, kept images, upload notes), the submission and its outcome, and what the business
+integration knows of it (the link that admitted the customer, its reference, funnel events).
 
 Created by ``AttemptRegistry.open`` and closed by ``Attempt.close`` (expiry, "Delete my data",
 withdrawn consent); "Start over" keeps the language and consent (``start_over``). Everything is
@@ -12,6 +13,7 @@ import threading
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from components.integration.results import AttemptContext
 from components.ui.captured import STEP_ORDER, CaptureSet
 from components.ui.i18n import Language
 from components.ui.submission import Submission
@@ -48,6 +50,24 @@ class CaptureWork:
 
 
 @dataclass(eq=False)
+class IntegrationState:
+    """The business integration's side of the attempt: its context (attempt id, the business's
+    reference, link and return address; self-service: no reference), which ``?link=`` token
+    admitted it, when consent was given, the funnel events noted and the last recorder handed
+    to a submission. Kept by "Start over" (the link still admits the customer)."""
+
+    context: AttemptContext = field(default_factory=AttemptContext.new)
+    link_digest: str | None = None  # sha256 of the ?link= token: a reload does not reopen it
+    consent_at: float | None = None  # epoch seconds: the first step's timing starts here
+    noted: set[str] = field(default_factory=set)  # "name:detail" of funnel events recorded
+    recorder: Recorder | None = None
+
+    def carried_over(self) -> IntegrationState:
+        """The same link and reference for a new attempt after "Delete my data"."""
+        return IntegrationState(self.context, self.link_digest, noted=set(self.noted))
+
+
+@dataclass(eq=False)
 class Attempt:
     token: str  # unguessable: the key of this attempt in the registry and the page URL
     language: Language = "en"
@@ -60,6 +80,7 @@ class Attempt:
     outcome_backend: tuple[str, ...] | None = None  # which service answered it
     # "Continue on your phone": the computer's hand-off in progress, or this phone's claim.
     handoff: DesktopHandoff | PhoneHandoff | None = None
+    integration: IntegrationState = field(default_factory=IntegrationState)
     created_at: float = 0.0
     last_seen: float = 0.0
     closed: bool = False

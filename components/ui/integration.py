@@ -3,9 +3,10 @@ the links-required policy, funnel events, recording the result, and "Back to <bu
 
 Call sites: app.py (``gate``), pages/capture.py (``observe_capture``), pages/review.py and
 pages/results.py (``recorder()`` handed to ``Attempt.send``; the submission's worker thread calls
-it), pages/results.py (``back_to_business``, ``back_with_result``, ``with_reference``). The
-session keeps one ``AttemptContext`` (not in the attempt: "Start over" keeps the link that
-admitted the customer).
+it), pages/results.py (``back_to_business``, ``back_with_result``, ``with_reference``). What
+the integration knows of an attempt (its ``AttemptContext``, the link that admitted it, consent
+time, funnel events noted) is the attempt's ``IntegrationState``, so a reload resumes it with the
+business's reference, and a link the attempt already holds is not opened (refused) again.
 """
 
 from __future__ import annotations
@@ -29,20 +30,17 @@ from components.integration.links import LinkRefused, open_link
 from components.integration.results import AttemptContext, record_result, result_record
 from components.integration.return_token import return_url_with_result
 from components.integration.runtime import Runtime, get_runtime
+from components.ui import session
+from components.ui.attempt import IntegrationState
 from components.ui.backend import app_secrets, resolve_backend
 from components.ui.captured import STEP_ORDER, CaptureSet
-from components.ui.i18n import LANGUAGES, t, translate
+from components.ui.i18n import LANGUAGES, current_language, t, translate
 from components.vlens.errors import ConfigError
 from components.vlens.flow import VerificationOutcome
 
 log = logging.getLogger("vlens.integration")
 
-CONTEXT: Final = "integration.context"
-SEEN_TOKEN: Final = "integration.seen_link"  # sha256 of the last link token handled
-NOTED: Final = "integration.noted"  # funnel events already recorded for this context
 LAST_HINT: Final = "integration.last_hint"
-RECORDER: Final = "integration.recorder"  # the last Recorder handed to a submission
-CONSENT_AT: Final = "integration.consent_at"  # when this attempt's clock started
 LINK_PARAMETER: Final = "link"
 MAX_HINT_EVENTS = 40
 BACK_STYLE = ("display:inline-block;padding:0.5rem 1rem;border-radius:0.5rem;"
@@ -69,20 +67,25 @@ def _config() -> IntegrationConfig:
     return load_integration_config(app_secrets(), os.environ, demo=resolve_backend().demo)
 
 
+def _state() -> IntegrationState | None:
+    attempt = session.current()
+    return attempt.integration if attempt is not None else None
+
+
 def context() -> AttemptContext:
-    """This session's attempt context (self-service: no reference until a link admits one)."""
-    current = st.session_state.get(CONTEXT)
-    if not isinstance(current, AttemptContext):
-        current = st.session_state[CONTEXT] = AttemptContext.new()
-    return current
+    """This attempt's context (self-service: no reference until a link admits one); before
+    there is an attempt, a blank one."""
+    state = _state()
+    return state.context if state is not None else AttemptContext.new()
 
 
 def adopt_context(handed_over: AttemptContext) -> None:
-    """This session continues another device's attempt (a phone hand-off): the same attempt
-    id, reference and link, so the result is recorded once, for the business's customer."""
-    st.session_state[CONTEXT] = handed_over
-    st.session_state[NOTED] = set()
-    st.session_state.pop(CONSENT_AT, None)
+    """This page's attempt continues another device's attempt (a phone hand-off): the same
+    attempt id, reference and link, so the result is recorded once, for the business's
+    customer."""
+    attempt = session.current()
+    if attempt is not None:
+        attempt.integration = IntegrationState(handed_over)
 
 
 def current_reference() -> str | None:
@@ -90,20 +93,20 @@ def current_reference() -> str | None:
 
 
 def note(*events: FunnelEvent, once: bool = True) -> None:
-    """Record funnel events for this session (each name/detail once unless ``once=False``)."""
+    """Record funnel events for this attempt (each name/detail once unless ``once=False``)."""
     rt = runtime()
-    if rt is None:
+    state = _state()
+    if rt is None or state is None:
         return
-    noted: set[str] = st.session_state.setdefault(NOTED, set())
-    fresh = [e for e in events if not once or f"{e.name}:{e.detail}" not in noted]
+    fresh = [e for e in events if not once or f"{e.name}:{e.detail}" not in state.noted]
     if not fresh:
         return
     try:
-        record_events(rt.store, context().attempt_id, fresh)
+        record_events(rt.store, state.context.attempt_id, fresh)
     except SQLAlchemyError:
         log.exception("funnel events not recorded")
         return
-    noted.update(f"{e.name}:{e.detail}" for e in fresh)
+    state.noted.update(f"{e.name}:{e.detail}" for e in fresh)
 
 
 def stop_in_both_languages(title_key: str, body_key: str, show: Any, icon: str) -> NoReturn:
@@ -122,9 +125,38 @@ def _refusal(reason: str) -> None:
                            ":material/link_off:")
 
 
+def _admit(rt: Runtime, token: str) -> None:
+    """Open the ``?link=`` token for this page's attempt (a new one when there is none), or
+    stop with the refusal. An attempt that already holds the link resumes without opening it
+    again: after a reload of the results page the link is used up, but it is this attempt's."""
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    attempt = session.current()
+    if attempt is not None and attempt.integration.link_digest == digest:
+        return
+    try:
+        claims = open_link(rt.store, token, rt.config.link_secret)
+    except LinkRefused as refused:
+        log.info("verification link refused: %s", refused.reason)
+        _refusal(refused.reason)
+    except SQLAlchemyError:
+        log.exception("verification link could not be checked")
+        st.error(t("app.config_error", detail="database"))
+        st.stop()
+    if attempt is None:
+        attempt = session.begin(current_language())
+        if attempt is None:
+            st.error(t("attempt.busy"))
+            st.stop()
+    attempt.integration = IntegrationState(
+        AttemptContext.new(claims.reference, claims.link_id, claims.return_url), digest)
+    log.info("verification link opened (reference %s)", claims.reference)
+    note(FunnelEvent("link_opened"))
+
+
 def gate(page_name: str) -> None:
     """Before a customer page runs: admit a ``?link=`` token (or refuse it with a clear page),
-    enforce the links-required policy, note consent."""
+    enforce the links-required policy, note consent. An ended attempt's page (app.py) comes
+    first: the customer starts again from there."""
     rt, problem = _runtime_or_problem()  # also shares the Vlens rate limit (PostgreSQL)
     if page_name == "operator":
         return
@@ -132,32 +164,17 @@ def gate(page_name: str) -> None:
         st.error(t("app.config_error", detail=problem))
         st.stop()
     assert rt is not None
+    if session.token_state() == "unknown":
+        return
     token = st.query_params.get(LINK_PARAMETER)
     if token:
-        digest = hashlib.sha256(token.encode()).hexdigest()
-        if st.session_state.get(SEEN_TOKEN) != digest:
-            try:
-                claims = open_link(rt.store, token, rt.config.link_secret)
-            except LinkRefused as refused:
-                log.info("verification link refused: %s", refused.reason)
-                _refusal(refused.reason)
-            except SQLAlchemyError:
-                log.exception("verification link could not be checked")
-                st.error(t("app.config_error", detail="database"))
-                st.stop()
-            st.session_state[CONTEXT] = AttemptContext.new(
-                claims.reference, claims.link_id, claims.return_url)
-            st.session_state[SEEN_TOKEN] = digest
-            st.session_state[NOTED] = set()
-            log.info("verification link opened (reference %s)", claims.reference)
-            note(FunnelEvent("link_opened"))
+        _admit(rt, token)
     if rt.config.links_required and context().link_id is None:
         stop_in_both_languages("link.required.title", "link.required.body", st.info,
                                ":material/link:")
-    from components.ui.session import consent_given
-
-    if consent_given() and CONSENT_AT not in st.session_state:
-        st.session_state[CONSENT_AT] = time.time()
+    attempt = session.current()
+    if attempt is not None and attempt.consent and attempt.integration.consent_at is None:
+        attempt.integration.consent_at = time.time()
         note(FunnelEvent("consent"))
 
 
@@ -251,11 +268,10 @@ class Recorder:
 def recorder() -> Recorder | None:
     """What the submission calls when the verification ends (None: integration unavailable)."""
     rt = runtime()
-    if rt is None:
+    state = _state()
+    if rt is None or state is None:
         return None
-    started = st.session_state.get(CONSENT_AT)
-    made = Recorder(rt, context(), started if isinstance(started, float) else None)
-    st.session_state[RECORDER] = made
+    made = state.recorder = Recorder(rt, state.context, state.consent_at)
     return made
 
 
@@ -268,8 +284,9 @@ def business_name(config: IntegrationConfig, return_url: str | None) -> str:
 
 def back_to_business(outcome: VerificationOutcome) -> None:
     """The "Back to <business>" button with a signed, short-lived result token."""
-    last = st.session_state.get(RECORDER)
-    not_recorded = isinstance(last, Recorder) and id(outcome) in last.failed_for
+    state = _state()
+    last = state.recorder if state is not None else None
+    not_recorded = last is not None and id(outcome) in last.failed_for
     back_with_result(outcome.verdict.value, outcome.transaction_id, not_recorded=not_recorded)
 
 

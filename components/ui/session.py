@@ -81,12 +81,18 @@ def clear_attempt() -> None:
 
 
 def delete_everything() -> None:
-    """Close the attempt (captures, results, consent); only the language is remembered."""
+    """Close the attempt (captures, results, consent); only the language is remembered, and
+    the business link that admitted the customer: a new attempt holds it, so the page that
+    confirms the deletion is not refused because the link is used up."""
     attempt = current()
     if attempt is not None:
         remember_language(attempt.language)
         REGISTRY.close(attempt.token)
     forget_token()
+    if attempt is not None and attempt.integration.link_digest is not None:
+        successor = begin(attempt.language)
+        if successor is not None:
+            successor.integration = attempt.integration.carried_over()
 
 
 def flash(key: str) -> None:
