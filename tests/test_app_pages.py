@@ -8,10 +8,15 @@ from unittest.mock import patch
 
 from streamlit.testing.v1 import AppTest
 
+from components.ui.attempt_registry import REGISTRY
+from components.ui.session import TOKEN_PARAM
+from components.ui.strings_ar import STRINGS as AR
+from components.ui.strings_en import STRINGS as EN
 from tests import imagery
 from tests.app_harness import (
     APP,
     FakeStreamer,
+    attempt_of,
     demo_mode,
     fake_camera,
     page_text,
@@ -114,6 +119,29 @@ def test_arabic_turns_the_page_right_to_left_and_translates_everything() -> None
         at.button(key="switch_language").click().run()
         assert at.title[0].value == "Take your photos"
         assert not any("direction: rtl" in element.proto.body for element in at.get("html"))
+
+
+def test_an_ended_attempt_restored_in_a_new_tab_is_explained_in_english_and_arabic() -> None:
+    with simulator(), fake_camera():
+        token = attempt_of(start_app("ar")).token
+        REGISTRY.close(token)  # as expiry does
+        restored = AppTest.from_file(APP, default_timeout=60)  # a new session: English default
+        restored.query_params[TOKEN_PARAM] = token
+        restored.run()
+        restored.switch_page("pages/capture.py").run()
+        text = page_text(restored)
+        assert [title.value for title in restored.title] == [EN["attempt.expired.title"],
+                                                             AR["attempt.expired.title"]]
+        assert EN["attempt.expired.body"] in text and AR["attempt.expired.body"] in text
+        assert [button.label for button in restored.button
+                if button.key.startswith("attempt_restart")] == [
+            EN["attempt.expired.restart"], AR["attempt.expired.restart"]]
+        marks = " ".join(element.proto.body for element in restored.get("html"))
+        assert '["attempt_ended_ar", "ar", "rtl"]' in marks  # lang and dir of each block
+        assert '["attempt_ended_en", "en", "ltr"]' in marks
+        restored.button(key="attempt_restart_ar").click().run()
+        assert TOKEN_PARAM not in restored.query_params
+        assert restored.session_state["ui_language"] == "ar"
 
 
 def demo_labelled(at: AppTest) -> bool:
