@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from unittest.mock import patch
 
+import pytest
 from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
 from streamlit.testing.v1 import AppTest
 
+from components.ui.upload import VIDEO_TYPES
 from tests.app_harness import fake_camera, page_text, send, simulator, start_app
 from tests.clips import FPS, mp4, selfie_video
 from tests.imagery import card_in_frame, id_card_back, id_card_front, jpeg, no_face_frame
@@ -77,12 +79,16 @@ def test_a_video_without_a_face_says_what_went_wrong() -> None:
         assert "Face: to do" in page_text(at)
 
 
-def test_an_unreadable_video_is_refused_with_what_to_do() -> None:
+@pytest.mark.parametrize("language", ["en", "ar"])
+def test_an_unreadable_video_is_refused_naming_every_format_the_uploader_accepts(
+        language: str) -> None:
     with simulator(), fake_camera():
-        at = start_app()
-        upload(at, "upload_face", "selfie.mp4", b"\x00" * 2048, "video/mp4")
-        assert at.error[0].value == ("This video could not be read. Please upload an MP4, MOV or "
-                                     "WebM video.")
+        at = start_app(language)
+        upload(at, "upload_face", "selfie.m4v", b"\x00" * 2048, "video/x-m4v")
+        message = at.error[0].value
+        assert message.startswith({"en": "This video could not be read.",
+                                   "ar": "تعذّرت قراءة هذا الفيديو."}[language])
+        assert [kind for kind in VIDEO_TYPES if kind not in message.lower()] == []
 
 
 def test_each_uploaded_file_is_released_from_memory_once_processed_and_its_outcome_stays() -> None:

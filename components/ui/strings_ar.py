@@ -127,6 +127,12 @@ STRINGS: dict[str, str] = {
         "سجّل الفيديو مرة أخرى في إضاءة جيدة مع إبعاد الهاتف بطول ذراعك."
     ),
     "upload.video_error": "تعذّرت قراءة هذا الفيديو. يُرجى رفع فيديو بصيغة MP4 أو MOV أو WebM.",
+    "upload.image_refused": (
+        "تعذّر استخدام هذا الملف كصورة. يُرجى رفع صورة بصيغة {formats} لا تتجاوز 25 ميجابكسل."
+    ),
+    "upload.video_refused": "تعذّرت قراءة هذا الفيديو. يُرجى رفع فيديو بصيغة {formats}.",
+    "upload.formats": "{most} أو {last}",
+    "upload.formats_separator": " أو ",
     # Capture hints
     "hint.starting": "جارٍ تشغيل الكاميرا…",
     "hint.no_face": "لا نرى وجهًا. انظر مباشرة إلى الكاميرا.",

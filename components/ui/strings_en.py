@@ -136,6 +136,16 @@ STRINGS: dict[str, str] = {
         "Record again in good light, holding the phone at arm's length."
     ),
     "upload.video_error": "This video could not be read. Please upload an MP4, MOV or WebM video.",
+    # Refusals naming the accepted formats (components/ui/upload.py fills in {formats}).
+    "upload.image_refused": (
+        "This file could not be used as a photo. Please upload a {formats} photo under 25 "
+        "megapixels."
+    ),
+    "upload.video_refused": (
+        "This video could not be read. Please upload a video in one of these formats: {formats}."
+    ),
+    "upload.formats": "{most} or {last}",
+    "upload.formats_separator": ", ",
     # Capture hints (one per capture engine Hint code)
     "hint.starting": "Starting the camera…",
     "hint.no_face": "We can't see a face. Look straight at the camera.",

@@ -6,7 +6,8 @@ bytes are processed in memory (PyAV opens the video from a BytesIO), never writt
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import Any, Final
 
 import streamlit as st
 from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
@@ -26,11 +27,24 @@ from components.ui import capture_state
 from components.ui.captured import FACES_NEEDED, CapturedImage, now_iso
 from components.ui.i18n import t
 
-# What the messages name: JPEG, PNG or WebP photos; MP4, MOV or WebM videos.
+# What the uploaders accept; the refusals name exactly these (``format_names``).
 CARD_TYPES = ["jpg", "jpeg", "png", "webp"]
 VIDEO_TYPES = ["mp4", "mov", "webm", "m4v"]
+FORMAT_NAMES: Final[dict[str, str]] = {
+    "jpg": "JPEG", "jpeg": "JPEG", "png": "PNG", "webp": "WebP",
+    "mp4": "MP4", "mov": "MOV", "webm": "WebM", "m4v": "M4V",
+}
 # Progress hints: not worth telling someone why their video did not work.
 NOT_PROBLEMS = {Hint.STARTING, Hint.HOLD_STILL, Hint.CAPTURED, Hint.DONE}
+
+
+def format_names(types: Iterable[str]) -> str:
+    """The formats of ``types`` as the customer knows them, e.g. "JPEG, PNG or WebP"."""
+    names = list(dict.fromkeys(FORMAT_NAMES.get(kind, kind.upper()) for kind in types))
+    if len(names) < 2:
+        return "".join(names)
+    return t("upload.formats", most=t("upload.formats_separator").join(names[:-1]),
+             last=names[-1])
 
 
 def upload_fallback(expanded: bool = False) -> None:
@@ -105,7 +119,8 @@ def _card_upload(step: str, label: str) -> None:
     try:
         bgr = decode_upload(uploaded.getvalue())
     except ImageInputError:
-        _remember(key, uploaded, "error", t("upload.image_error"))
+        _remember(key, uploaded, "error",
+                  t("upload.image_refused", formats=format_names(CARD_TYPES)))
         return
     # Checked like a camera shot: no card, or the other side, is refused with the reason (the
     # step stays to do); a card that passes is sent as photographed (downscaled to the card
@@ -136,7 +151,8 @@ def _face_upload() -> None:
             # Read from memory (nothing on disk) on the clip worker, within the clip budgets.
             result = analyse_clip(uploaded.getvalue(), steps=(Step.FACE,))
         except ClipError:
-            _remember(key, uploaded, "error", t("upload.video_error"))
+            _remember(key, uploaded, "error",
+                      t("upload.video_refused", formats=format_names(VIDEO_TYPES)))
             return
         try:
             package = package_captures(result.state)
