@@ -8,6 +8,7 @@ README's screenshots (docs/screenshots/)."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -227,8 +228,9 @@ def test_an_ended_link_explains_itself_and_is_accessible(
         context.close()
 
 
+@pytest.mark.parametrize("language", ["en", "ar"])
 def test_the_phone_capture_screen_shows_video_step_hint_and_manual_button_at_once(
-    plain_browser: Browser, server: StreamlitServer, shots: StepShots,
+    language: str, plain_browser: Browser, server: StreamlitServer, shots: StepShots,
 ) -> None:
     from tests.browser.camera import WebrtcCamera
 
@@ -236,11 +238,11 @@ def test_the_phone_capture_screen_shows_video_step_hint_and_manual_button_at_onc
     try:
         page = shots.watch(context.new_page())
         open_app(page, server.url)
-        choose_language(page, "en")
-        wait_for_heading(page, say("en", "consent.title"))
-        accept_consent(page)
-        wait_for_heading(page, say("en", "capture.title"))
-        camera = WebrtcCamera(page)
+        choose_language(page, language)
+        wait_for_heading(page, say(language, "consent.title"))
+        accept_consent(page, language)
+        wait_for_heading(page, say(language, "capture.title"))
+        camera = WebrtcCamera(page, start_label=re.compile(say(language, "webrtc.start")))
         camera.start()
         # The self-view comes back at the phone's column width (~360 px), not the camera's 640.
         camera.wait_until(camera.sent_width_follows_display, "a self-view as wide as shown", 30)
@@ -252,8 +254,9 @@ def test_the_phone_capture_screen_shows_video_step_hint_and_manual_button_at_onc
                       ".forEach(el => { el.scrollTop = 0; }); }")
         page.wait_for_timeout(300)
         video = page.locator('iframe[title="streamlit_webrtc.component.webrtc_streamer"]')
-        step = page.get_by_role("heading", name=say("en", "capture.step_heading", index=1,
-                                                    total=3, name=say("en", "step.id_front.name")))
+        step = page.get_by_role("heading", name=say(
+            language, "capture.step_heading", index=1, total=3,
+            name=say(language, "step.id_front.name")))
         hint = page.locator(".capture-hint")
         for name, element in (("video", video), ("step", step), ("hint", hint),
                               ("manual button", manual)):
@@ -265,9 +268,12 @@ def test_the_phone_capture_screen_shows_video_step_hint_and_manual_button_at_onc
         stop = page.frame_locator(
             'iframe[title="streamlit_webrtc.component.webrtc_streamer"]').locator("button").first
         expect(stop).to_have_css("text-transform", "none")
-        settled(page, "phone capture")
-        README_SHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(README_SHOTS / "phone-capture.png"))
+        settled(page, f"phone capture ({language})")
+        if language == "en":
+            README_SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(README_SHOTS / "phone-capture.png"))
+        else:
+            shots.take(page, "phone-capture-ar")
     finally:
         context.close()
 
