@@ -27,6 +27,18 @@ if TYPE_CHECKING:
     from components.vlens.config import VlensConfig
 
 
+@dataclass
+class CameraLens:
+    """Which camera a phone streams. streamlit-webrtc applies the requested ``facingMode`` only
+    when a stream starts, so the lens a running stream was started with is remembered here."""
+
+    cameras: int | None = None  # cameras the browser lists (None: not reported yet)
+    started_facing: str | None = None  # "environment" / "user": what the stream was started for
+    running_key: str | None = None  # the widget whose stream was on at the last render
+    front: bool = False  # the customer switched to the front camera for the face
+    start_now: bool = False  # start that camera on the next render, without a press
+
+
 @dataclass(eq=False)
 class CaptureWork:
     """The captures in progress: the camera's engine and the images already final."""
@@ -41,6 +53,7 @@ class CaptureWork:
     upload_notes: dict[str, tuple[str, str]] = field(default_factory=dict)
     playing_since: float | None = None  # when the stream started without a frame analysed
     in_progress: bool = False  # a step was still missing at the last look
+    lens: CameraLens = field(default_factory=CameraLens)
 
     def close(self) -> None:
         """Stop the analysis thread (the engine and images go with this object)."""

@@ -17,6 +17,7 @@ from components.capture.self_view_bitrate import cap_self_view_bitrate
 from components.capture.webrtc import SELF_VIEW_MAX_WIDTH, FrameCallback
 from components.turn_credentials import session_ice_servers
 from components.ui import capture_state
+from components.ui.attempt import CameraLens
 from components.ui.backend import webrtc_section
 from components.ui.i18n import t
 
@@ -122,7 +123,7 @@ def front_camera_offered(stream: Any, step: str | None) -> bool:
             and camera_on(stream))
 
 
-def _front_widget(lens: capture_state.CameraLens, step: str | None) -> bool:
+def _front_widget(lens: CameraLens, step: str | None) -> bool:
     """Whether the front camera's widget shows: a running stream keeps its widget (another one
     would restart it); else for the face once the customer switched, or on any device with
     more than one camera (a computer with one webcam keeps one widget throughout)."""

@@ -9,9 +9,7 @@ attempt's ``CaptureWork`` (never at module level: modules are shared by every se
 
 from __future__ import annotations
 
-import threading
-import weakref
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
@@ -20,7 +18,7 @@ from components.capture.package import IdenticalFacesError, package_captures
 from components.capture.processor import CaptureEngine
 from components.capture.webrtc import FrameCallback, make_video_frame_callback
 from components.ui import session
-from components.ui.attempt import CaptureWork
+from components.ui.attempt import CameraLens, CaptureWork
 from components.ui.captured import STEP_ORDER, CapturedImage, CaptureSet, from_package, now_iso
 
 if TYPE_CHECKING:
@@ -33,32 +31,9 @@ def work() -> CaptureWork:
     return attempt.captures if attempt is not None else CaptureWork()
 
 
-@dataclass
-class CameraLens:
-    """Which camera a phone streams. streamlit-webrtc applies the requested ``facingMode`` only
-    when a stream starts, so the lens a running stream was started with is remembered here."""
-
-    cameras: int | None = None  # cameras the browser lists (None: not reported yet)
-    started_facing: str | None = None  # "environment" / "user": what the stream was started for
-    running_key: str | None = None  # the widget whose stream was on at the last render
-    front: bool = False  # the customer switched to the front camera for the face
-    start_now: bool = False  # start that camera on the next render, without a press
-
-
-# Kept with the attempt's CaptureWork (a weak map: it goes with the attempt, and is never
-# shared between attempts). TODO: a field of CaptureWork once attempt.py can take one.
-_lenses: weakref.WeakKeyDictionary[CaptureWork, CameraLens] = weakref.WeakKeyDictionary()
-_lenses_lock = threading.Lock()
-
-
 def lens() -> CameraLens:
     """This attempt's camera lens state."""
-    captures = work()
-    with _lenses_lock:
-        current = _lenses.get(captures)
-        if current is None:
-            current = _lenses[captures] = CameraLens()
-        return current
+    return work().lens
 
 
 def engine() -> CaptureEngine:

@@ -125,17 +125,12 @@ STRINGS: dict[str, str] = {
         "We could not find the edges of the card in this photo. It will still be sent, but for "
         "best results photograph the whole card on a plain, dark background."
     ),
-    "upload.image_error": (
-        "This file could not be used as a photo. Please upload a JPEG, PNG or WebP photo under "
-        "25 megapixels."
-    ),
     "upload.video_working": "Looking for your face in the video…",
     "upload.video_ok": "Three face photos were taken from your video.",
     "upload.video_failed": (
         "We could not take three clear face photos from this video. What we saw: {hint} "
         "Record again in good light, holding the phone at arm's length."
     ),
-    "upload.video_error": "This video could not be read. Please upload an MP4, MOV or WebM video.",
     # Refusals naming the accepted formats (components/ui/upload.py fills in {formats}).
     "upload.image_refused": (
         "This file could not be used as a photo. Please upload a {formats} photo under 25 "
