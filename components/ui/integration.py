@@ -34,7 +34,8 @@ from components.ui import session
 from components.ui.attempt import IntegrationState
 from components.ui.backend import app_secrets, resolve_backend
 from components.ui.captured import STEP_ORDER, CaptureSet
-from components.ui.i18n import LANGUAGES, current_language, t, translate
+from components.ui.i18n import Language, current_language, t, translate
+from components.ui.layout import in_both_languages
 from components.vlens.errors import ConfigError
 from components.vlens.flow import VerificationOutcome
 
@@ -111,12 +112,11 @@ def note(*events: FunnelEvent, once: bool = True) -> None:
 
 def stop_in_both_languages(title_key: str, body_key: str, show: Any, icon: str) -> NoReturn:
     """A stop page in English and Arabic: it comes before the customer chose a language."""
-    for language in LANGUAGES:
-        direction = ' dir="rtl"' if language == "ar" else ""
-        with st.container(key=f"link_page_{language}"):
-            st.markdown(f"<h2{direction}>{html.escape(translate(language, title_key))}</h2>",
-                        unsafe_allow_html=True)
-            show(translate(language, body_key), icon=icon)
+    def draw(language: Language) -> None:
+        st.header(translate(language, title_key), anchor=False)
+        show(translate(language, body_key), icon=icon)
+
+    in_both_languages("link_page", draw)
     st.stop()
 
 

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import html
 import json
+from collections.abc import Callable
 from typing import Final
 
 import streamlit as st
 
-from components.ui.i18n import Language, current_language, is_rtl, set_language, t
+from components.ui.i18n import LANGUAGES, Language, current_language, is_rtl, set_language, t
 
 FLOW: Final[tuple[str, ...]] = ("language", "consent", "capture", "review", "results")
 
@@ -177,3 +178,46 @@ def flow_progress(page: str) -> None:
         return
     st.caption(t("app.progress", current=t(f"nav.{page}"), step=FLOW.index(page) + 1,
                  total=len(FLOW)))
+
+
+# Pages shown before the customer's language is known: each block in its own language and
+# direction, whatever the page's (Streamlit aligns text explicitly, so alignment is set too).
+_DIRECTIONS: Final[dict[str, tuple[str, str]]] = {"en": ("ltr", "left"), "ar": ("rtl", "right")}
+# The blocks' lang and dir attributes (screen readers read each in its language), set once the
+# blocks are on the page.
+_MARK_BLOCKS_JS: Final = """
+<script>
+(() => {
+  const blocks = %s;
+  let tries = 0;
+  const mark = () => {
+    const found = blocks.map(([key, lang, dir]) => [document.querySelector('.st-key-' + key),
+                                                    lang, dir]);
+    if (found.some(([element]) => !element)) {
+      if (++tries < 100) setTimeout(mark, 100);
+      return;
+    }
+    found.forEach(([element, lang, dir]) => { element.lang = lang; element.dir = dir; });
+  };
+  mark();
+})();
+</script>
+"""
+
+
+def in_both_languages(key: str, draw: Callable[[Language], None]) -> None:
+    """``draw`` in English, then in Arabic, each in a block keyed ``<key>_<language>`` that
+    reads in its own language and direction."""
+    css = "\n".join(
+        f'[data-testid="stMainBlockContainer"] .st-key-{key}_{language} {{ '
+        f"direction: {direction}; }}\n"
+        f'[data-testid="stMainBlockContainer"] .st-key-{key}_{language} '
+        ':is([data-testid="stElementContainer"], [data-testid="stMarkdownContainer"] *) '
+        f"{{ text-align: {side} !important; }}"
+        for language, (direction, side) in _DIRECTIONS.items())
+    st.html(f"<style>\n{css}\n</style>")
+    for language in LANGUAGES:
+        with st.container(key=f"{key}_{language}"):
+            draw(language)
+    marks = [[f"{key}_{language}", language, _DIRECTIONS[language][0]] for language in LANGUAGES]
+    st.html(_MARK_BLOCKS_JS % json.dumps(marks), unsafe_allow_javascript=True)

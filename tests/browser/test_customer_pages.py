@@ -218,10 +218,20 @@ def test_an_ended_link_explains_itself_and_is_accessible(
     context = plain_browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     try:
         page = shots.watch(context.new_page())
+        # (Not the process's first page: Streamlit answers the very first request of a fresh
+        # server for a deep link with a "Page not found" dialog; see docs/architecture.md.)
+        open_app(page, server.url)
         page.goto(f"{server.url}/check?attempt=no-such-attempt")
         wait_for_heading(page, say("en", "attempt.expired.title"))
+        # A restored tab has forgotten the customer's language: both are there, each block
+        # marked with its language and direction for screen readers.
+        wait_for_heading(page, say("ar", "attempt.expired.title"))
+        for language, direction in (("en", "ltr"), ("ar", "rtl")):
+            block = keyed(page, f"attempt_ended_{language}")
+            expect(block).to_have_attribute("lang", language, timeout=PAGE_LOAD_MS)
+            expect(block).to_have_attribute("dir", direction)
         settled(page, "ended attempt")
-        keyed(page, "attempt_restart").get_by_role("button").click()
+        keyed(page, "attempt_restart_ar").get_by_role("button").click()
         wait_for_heading(page, f"{say('en', 'language.title')} ·")
         assert "attempt=" not in page.url
     finally:
