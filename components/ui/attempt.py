@@ -36,7 +36,6 @@ class CameraLens:
     started_facing: str | None = None  # "environment" / "user": what the stream was started for
     running_key: str | None = None  # the widget whose stream was on at the last render
     front: bool = False  # the customer switched to the front camera for the face
-    start_now: bool = False  # start that camera on the next render, without a press
 
 
 @dataclass(eq=False)

@@ -133,11 +133,14 @@ def _front_widget(lens: CameraLens, step: str | None) -> bool:
 
 
 def switch_to_front_camera() -> None:
-    """Restart the stream on the front camera at the next render (the captures stay: the
-    engine and its frame callback belong to the attempt, not to the widget)."""
+    """Show the front camera's widget from the next render on; the customer presses its Start
+    (the captures stay: the engine and its frame callback belong to the attempt, not to the
+    widget). The rear stream stops as its widget leaves the page. Not started by the app:
+    streamlit-webrtc's ``desired_playing_state`` started the new widget's stream several times
+    over in Chromium, and none of them reached the server."""
     lens = capture_state.lens()
     lens.front = True
-    lens.start_now = True
+    lens.running_key = None
 
 
 def displayed_width() -> int | None:
@@ -163,17 +166,14 @@ def live_camera(callback: FrameCallback, step: str | None = None) -> Any:
     """Show the self-view with the engine's guidance drawn on it; returns the streamer context.
     ``step`` is the first step still to take (which camera a phone should start with). On a
     device with more than one camera the face has a widget of its own (FRONT_WIDGET_KEY),
-    started at once when the customer switches to it from a running card stream.
+    shown when the customer switches to it from a running card stream.
 
     ``callback`` comes from ``make_video_frame_callback(engine)`` with the engine kept in
     the attempt; it runs on streamlit-webrtc's thread and never touches Streamlit. The
     self-view it sends back follows the width the video is displayed at."""
     cap_self_view_bitrate()
     lens = capture_state.lens()
-    # Started by the app for one render only: later renders give the customer Start and Stop
-    # (and the component's camera selector) back.
-    start_now, lens.start_now = lens.start_now, False
-    front = start_now or _front_widget(lens, step)
+    front = _front_widget(lens, step)
     key = FRONT_WIDGET_KEY if front else WIDGET_KEY
     constraints = constraints_for("face" if front else step)
     context = webrtc_streamer(
@@ -182,7 +182,6 @@ def live_camera(callback: FrameCallback, step: str | None = None) -> Any:
         rtc_configuration=rtc_configuration(),  # None: the same as leaving it out
         video_frame_callback=callback,
         media_stream_constraints=constraints,
-        desired_playing_state=True if start_now else None,
         video_html_attrs={**VIDEO_ATTRS, "aria-label": t("capture.video_label")},
         translations=translations(),
     )

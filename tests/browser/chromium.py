@@ -71,6 +71,14 @@ def launch_plain(playwright: Playwright) -> Browser:
                                 "--use-fake-device-for-media-stream", *QUIET_FLAGS])
 
 
+def launch_with_cameras(playwright: Playwright, count: int) -> Browser:
+    """Headless Chromium listing ``count`` fake cameras (test patterns), permission granted:
+    a phone's front and rear cameras."""
+    return _launch(playwright, ["--use-fake-ui-for-media-stream",
+                                f"--use-fake-device-for-media-stream=device-count={count}",
+                                *QUIET_FLAGS])
+
+
 def launch_without_camera(playwright: Playwright) -> Browser:
     """Headless Chromium with no camera at all, as on a desktop without a webcam."""
     return _launch(playwright, list(QUIET_FLAGS))
