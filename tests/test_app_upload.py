@@ -9,6 +9,7 @@ import pytest
 from streamlit.runtime.memory_uploaded_file_manager import MemoryUploadedFileManager
 from streamlit.testing.v1 import AppTest
 
+from components.ui.strings_en import STRINGS
 from components.ui.upload import VIDEO_TYPES
 from tests.app_harness import fake_camera, page_text, send, simulator, start_app
 from tests.clips import FPS, mp4, selfie_video
@@ -58,6 +59,15 @@ def test_the_back_uploaded_as_the_front_is_refused_with_the_reason() -> None:
         assert at.error[-1].value.startswith("This looks like the back of the card")
         assert at.header[0].value == "Step 1 of 3: front of your ID"  # nothing was added
         assert "ID front: to do" in page_text(at)
+
+
+def test_the_front_uploaded_as_the_back_is_refused_with_the_reason() -> None:
+    with simulator(), fake_camera():
+        at = start_app()
+        upload(at, "upload_id_back", "back.jpg",
+               jpeg(card_in_frame(id_card_front(), 1600, 1200, fill=0.7)), "image/jpeg")
+        assert at.error[-1].value == STRINGS["upload.wrong_side.id_back"]
+        assert "ID back: to do" in page_text(at)
 
 
 def test_a_photo_without_a_card_is_refused() -> None:

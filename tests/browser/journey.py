@@ -172,6 +172,25 @@ def upload_everything(page: Page, files: dict[str, Path], language: str = "en") 
     go_to_review(page, timeout_s=60.0, language=language)
 
 
+def choose_option(page: Page, key: str, label: str, tries: int = 5) -> None:
+    """Pick ``label`` in the select box created with ``key=key``, as a keyboard user does:
+    type its name (the list shows only what matches, so a long list need not scroll), then
+    choose it. A rerun that redraws the box can swallow the typing, so it is typed again until
+    the option shows."""
+    box = keyed(page, key).get_by_role("combobox")
+    option = page.get_by_role("option", name=label)
+    for _ in range(tries):
+        box.fill(label)
+        try:
+            option.click(timeout=3_000)
+        except PlaywrightError:
+            page.keyboard.press("Escape")
+            continue
+        expect(box).to_have_value(label, timeout=PAGE_LOAD_MS)
+        return
+    raise AssertionError(f"the option {label!r} of {key!r} never showed")
+
+
 def double_click(page: Page, target: Locator, gap_ms: int = 200, touch: bool = False) -> None:
     """Two clicks (or taps) at the same spot ``gap_ms`` apart, as an impatient customer does:
     the second lands on whatever is there by then."""

@@ -22,6 +22,7 @@ from tests.browser.journey import (
     PAGE_LOAD_MS,
     accept_consent,
     choose_language,
+    choose_option,
     keyed,
     open_app,
     say,
@@ -197,9 +198,8 @@ def test_every_kind_of_result_is_accessible_with_at_most_one_primary_action(
         accept_consent(page, language)
         wait_for_heading(page, say(language, "capture.title"))
         upload_everything(page, upload_files, language)
-        keyed(page, "demo_scenario").get_by_role("combobox").focus()
-        page.keyboard.press("ArrowDown")  # opens the list
-        page.get_by_role("option", name=say(language, f"demo_scenario.{scenario}")).click()
+        idle(page)
+        choose_option(page, "demo_scenario", say(language, f"demo_scenario.{scenario}"))
         idle(page)
         keyed(page, "submit").get_by_role("button").click()
         wait_for_heading(page, say(language, "results.title"), timeout_ms=90_000)

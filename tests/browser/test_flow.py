@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, ViewportSize, expect
 
+from tests.browser.axe import assert_accessible
 from tests.browser.camera import WebrtcCamera
 from tests.browser.conftest import LaunchBrowser
 from tests.browser.journey import (
@@ -80,6 +81,8 @@ def test_full_flow_from_camera_to_results(
             CAPTURE_TIMEOUT_S,
         )
         shots.take(page, f"step-{index}-{step}")
+        if step == "face":  # the live page, video and guidance updating, as axe-core sees it
+            assert_accessible(page, "capture with the camera running, face step (desktop)")
     camera.wait_until(
         lambda: shows(page, en("capture.done")) or shows(page, en("review.title")),
         "the face triple to be captured",

@@ -193,6 +193,10 @@ def test_a_computer_without_a_camera_hands_the_attempt_to_a_phone_by_qr_code(
     assert desktop.evaluate("navigator.clipboard.readText()") == link
     assert_accessible(desktop, "hand-off page (Arabic)")
     shots.take(desktop, "desktop-qr-arabic")
+    desktop.reload()  # the computer's tab reloaded: the same code, still waiting
+    wait_for_heading(desktop, say(AR, "handoff.title"))
+    _desktop_status(desktop, AR, "waiting")
+    assert _shown_link(desktop) == link
 
     third = desktop_browser.new_context(viewport=PHONE).new_page()  # type: ignore[arg-type]
     _refused_in_both_languages(third, english_link, "cancelled")

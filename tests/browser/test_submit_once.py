@@ -1,9 +1,9 @@
 """Submit exactly once: a double click (desktop, English) or double tap (phone, Arabic) on "Send
-for verification" leads to one verification run, with one request per step in the server's log,
-that finishes and shows its result, opened at the verdict with focus on it (the embedded
-simulator's ``slow`` scenario, about 2 s per request, so the second click lands while the first
-run is sending). The review fits "Send"
-within two screens, on a phone and a desktop."""
+for verification", and a reload while it runs, lead to one verification run, with one request
+per step in the server's log, that finishes and shows its result, opened at the verdict with
+focus on it (the embedded simulator's ``slow`` scenario, about 2 s per request, so the second
+click lands while the first run is sending). The review fits "Send" within two screens, on a
+phone and a desktop."""
 
 from __future__ import annotations
 
@@ -88,6 +88,8 @@ def test_a_double_click_on_send_runs_one_verification_and_shows_its_result(
         expect(page.get_by_text(say(language, "api_step.liveness"))).to_be_visible()
         assert_accessible(page, f"verifying ({device})")
         shots.take(page, "verifying")
+        page.reload()  # mid-run: the same run goes on (nothing is sent again, counted below)
+        wait_for_heading(page, say(language, "verifying.title"))
         wait_for_heading(page, say(language, "results.title"), timeout_ms=SLOW_RUN_MS)
         verdict = say(language, "verdict.verified.title")
         expect(page.get_by_text(verdict, exact=True)).to_be_visible()
