@@ -8,6 +8,7 @@ README's screenshots (docs/screenshots/)."""
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Iterator
@@ -36,7 +37,11 @@ from tests.browser.server import REPO_ROOT, StreamlitServer
 
 pytestmark = pytest.mark.browser
 
-README_SHOTS = REPO_ROOT / "docs" / "screenshots"
+# The README's screenshots are rewritten only when asked (VLENS_UPDATE_README_SHOTS=1): a test
+# run leaves the tracked files alone, and its own copies go to artifacts/screenshots/.
+README_SHOTS = (REPO_ROOT / "docs" / "screenshots"
+                if os.environ.get("VLENS_UPDATE_README_SHOTS") == "1"
+                else REPO_ROOT / "artifacts" / "screenshots" / "readme")
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 
