@@ -74,12 +74,7 @@ def test_the_computer_shows_the_phones_latest_result_and_the_way_back_to_the_bus
         desktop.button(key="handoff_offer_start").click().run()
         side = attempt_of(desktop).handoff
         assert isinstance(side, DesktopHandoff)
-        phone = AppTest.from_file(APP, default_timeout=60)
-        phone.query_params[QUERY_PARAMETER] = parse_qs(
-            urlsplit(side.started.url).query)[QUERY_PARAMETER][0]
-        phone.run()
-        on_phone = attempt_of(phone).handoff
-        assert isinstance(on_phone, PhoneHandoff)
+        _, on_phone = _phone_opens(side)
 
         # Both devices noted the hand-off under the computer's attempt (the dashboard counts it).
         events = side.store.tables.events
@@ -109,19 +104,24 @@ def test_the_computer_shows_the_phones_latest_result_and_the_way_back_to_the_bus
         assert "tx-phone-2" in page_text(desktop)
 
 
-def _desktop_and_phone() -> tuple[AppTest, DesktopHandoff, AppTest, PhoneHandoff]:
-    """A computer showing its code and a phone that opened the link (consent not yet given)."""
-    desktop = start_app()
-    desktop.button(key="handoff_offer_start").click().run()
-    side = attempt_of(desktop).handoff
-    assert isinstance(side, DesktopHandoff)
+def _phone_opens(side: DesktopHandoff) -> tuple[AppTest, PhoneHandoff]:
+    """A phone that opened the computer's link (consent not yet given there)."""
     phone = AppTest.from_file(APP, default_timeout=60)
     phone.query_params[QUERY_PARAMETER] = parse_qs(
         urlsplit(side.started.url).query)[QUERY_PARAMETER][0]
     phone.run()
     on_phone = attempt_of(phone).handoff
     assert isinstance(on_phone, PhoneHandoff)
-    return desktop, side, phone, on_phone
+    return phone, on_phone
+
+
+def _desktop_and_phone() -> tuple[AppTest, DesktopHandoff, AppTest, PhoneHandoff]:
+    """A computer showing its code and a phone that opened the link."""
+    desktop = start_app()
+    desktop.button(key="handoff_offer_start").click().run()
+    side = attempt_of(desktop).handoff
+    assert isinstance(side, DesktopHandoff)
+    return (desktop, side, *_phone_opens(side))
 
 
 def test_the_computer_cannot_take_the_attempt_back_while_the_phone_verifies() -> None:

@@ -191,6 +191,22 @@ def choose_option(page: Page, key: str, label: str, tries: int = 5) -> None:
     raise AssertionError(f"the option {label!r} of {key!r} never showed")
 
 
+def to_capture(page: Page, url: str, language: str = "en") -> None:
+    """From the app's first page to the capture page: the language, then consent."""
+    open_app(page, url)
+    choose_language(page, language)
+    wait_for_heading(page, say(language, "consent.title"))
+    accept_consent(page, language)
+    wait_for_heading(page, say(language, "capture.title"))
+
+
+def review_by_upload(page: Page, url: str, files: dict[str, Path], language: str = "en") -> None:
+    """From the app's first page to the review, every photo uploaded (a customer without a
+    camera)."""
+    to_capture(page, url, language)
+    upload_everything(page, files, language)
+
+
 def double_click(page: Page, target: Locator, gap_ms: int = 200, touch: bool = False) -> None:
     """Two clicks (or taps) at the same spot ``gap_ms`` apart, as an impatient customer does:
     the second lands on whatever is there by then."""

@@ -17,13 +17,10 @@ from tests.browser.camera import WEBRTC_IFRAME, WebrtcCamera
 from tests.browser.chromium import launch_with_cameras
 from tests.browser.journey import (
     PAGE_LOAD_MS,
-    accept_consent,
-    choose_english,
     en,
     keyed,
-    open_app,
     text,
-    wait_for_heading,
+    to_capture,
     write_upload_files,
 )
 from tests.browser.screenshots import StepShots
@@ -76,11 +73,7 @@ def test_a_phone_switches_to_its_front_camera_for_the_face_keeping_the_card_phot
     context.add_init_script(RECORD_CAMERA_REQUESTS)
     try:
         page = shots.watch(context.new_page())
-        open_app(page, app_server.url)
-        choose_english(page)
-        wait_for_heading(page, en("consent.title"))
-        accept_consent(page)
-        wait_for_heading(page, en("capture.title"))
+        to_capture(page, app_server.url)
         camera = WebrtcCamera(page)
         camera.start()
         assert _camera_requests(page)[-1]["facingMode"] == {"ideal": "environment"}

@@ -26,6 +26,7 @@ from tests.browser.journey import (
     choose_option,
     keyed,
     open_app,
+    review_by_upload,
     say,
     text,
     upload_everything,
@@ -197,12 +198,7 @@ def test_every_kind_of_result_is_accessible_with_at_most_one_primary_action(
     context = plain_browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
     try:
         page = context.new_page()
-        open_app(page, server.url)
-        choose_language(page, language)
-        wait_for_heading(page, say(language, "consent.title"))
-        accept_consent(page, language)
-        wait_for_heading(page, say(language, "capture.title"))
-        upload_everything(page, upload_files, language)
+        review_by_upload(page, server.url, upload_files, language)
         idle(page)
         choose_option(page, "demo_scenario", say(language, f"demo_scenario.{scenario}"))
         idle(page)

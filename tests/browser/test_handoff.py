@@ -17,6 +17,7 @@ import re
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -36,11 +37,10 @@ from tests.browser.conftest import LaunchBrowser, serve_app
 from tests.browser.journey import (
     PAGE_LOAD_MS,
     accept_consent,
-    choose_english,
     go_to_review,
     keyed,
-    open_app,
     say,
+    to_capture,
     wait_for_heading,
 )
 from tests.browser.screenshots import StepShots
@@ -62,27 +62,31 @@ def store_url(request: pytest.FixtureRequest) -> str:
     return server.fresh_database()
 
 
-@pytest.fixture(scope="module")
-def handoff_server(tmp_path_factory: pytest.TempPathFactory,
-                   store_url: str) -> Iterator[StreamlitServer]:
-    """The app in demo mode on the shared store (this test can read it too): the computer's
-    replica."""
-    server = serve_app(tmp_path_factory, "handoff-server", {"VLENS_DATABASE_URL": store_url})
+@contextmanager
+def _replica(tmp_path_factory: pytest.TempPathFactory, name: str,
+             store_url: str) -> Iterator[StreamlitServer]:
+    """A replica of the app in demo mode on the shared store."""
+    server = serve_app(tmp_path_factory, name, {"VLENS_DATABASE_URL": store_url})
     try:
         yield server
     finally:
         server.stop()
+
+
+@pytest.fixture(scope="module")
+def handoff_server(tmp_path_factory: pytest.TempPathFactory,
+                   store_url: str) -> Iterator[StreamlitServer]:
+    """The computer's replica (this test reads the store too)."""
+    with _replica(tmp_path_factory, "handoff-server", store_url) as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
 def phone_replica(tmp_path_factory: pytest.TempPathFactory,
                   store_url: str) -> Iterator[StreamlitServer]:
     """A second replica on the same store, which serves the phone."""
-    server = serve_app(tmp_path_factory, "handoff-replica", {"VLENS_DATABASE_URL": store_url})
-    try:
+    with _replica(tmp_path_factory, "handoff-replica", store_url) as server:
         yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture(scope="module")
@@ -164,11 +168,7 @@ def test_a_computer_without_a_camera_hands_the_attempt_to_a_phone_by_qr_code(
     clip_maker.shutdown(wait=False)
     desktop = shots.watch(desktop_browser.new_context(  # type: ignore[arg-type]
         viewport=DESKTOP, permissions=["clipboard-read", "clipboard-write"]).new_page())
-    open_app(desktop, handoff_server.url)
-    choose_english(desktop)
-    wait_for_heading(desktop, say("en", "consent.title"))
-    accept_consent(desktop)
-    wait_for_heading(desktop, say("en", "capture.title"))
+    to_capture(desktop, handoff_server.url)
     # No camera here: the offer comes first, with the reason.
     offer = keyed(desktop, "handoff_offer")
     expect(offer.get_by_text(say("en", "handoff.offer.none"))).to_be_visible(timeout=PAGE_LOAD_MS)
@@ -271,11 +271,7 @@ def test_a_computer_whose_camera_is_refused_is_offered_the_phone_with_the_reason
     cdp.send("Browser.setPermission", {
         "permission": {"name": "camera"}, "setting": "denied",
         "origin": handoff_server.url, "browserContextId": target["browserContextId"]})
-    open_app(page, handoff_server.url)
-    choose_english(page)
-    wait_for_heading(page, say("en", "consent.title"))
-    accept_consent(page)
-    wait_for_heading(page, say("en", "capture.title"))
+    to_capture(page, handoff_server.url)
     offer = keyed(page, "handoff_offer")
     expect(offer.get_by_text(say("en", "handoff.offer.denied"))).to_be_visible(
         timeout=PAGE_LOAD_MS)

@@ -17,13 +17,10 @@ from playwright.sync_api import Browser, expect
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import serve_app
 from tests.browser.journey import (
-    accept_consent,
-    choose_language,
     double_click,
     keyed,
-    open_app,
+    review_by_upload,
     say,
-    upload_everything,
     wait_for_heading,
     write_upload_files,
 )
@@ -69,12 +66,7 @@ def test_a_double_click_on_send_runs_one_verification_and_shows_its_result(
         is_mobile=phone, has_touch=phone)
     try:
         page = shots.watch(context.new_page())
-        open_app(page, slow_server.url)
-        choose_language(page, language)
-        wait_for_heading(page, say(language, "consent.title"))
-        accept_consent(page, language)
-        wait_for_heading(page, say(language, "capture.title"))
-        upload_everything(page, upload_files, language)
+        review_by_upload(page, slow_server.url, upload_files, language)
         shots.take(page, "review")
 
         send = keyed(page, "submit").get_by_role("button", name=say(language, "review.submit"))
