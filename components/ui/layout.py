@@ -31,6 +31,9 @@ _RTL_CSS: Final = """
   padding-right: 1.5em;
   margin-left: 0;
 }
+/* Plain text (ids in "Details for support", Vlens' values) takes each line's direction from
+   its first letter: an id on its own line reads left to right inside the Arabic page. */
+[data-testid="stMainBlockContainer"] [data-testid="stText"] { unicode-bidi: plaintext; }
 /* Links and ids are left-to-right text: without this a wrapped link shows its hyphens at the
    wrong end of a line. */
 [data-testid="stMainBlockContainer"] [data-testid="stCode"] :is(pre, code) {

@@ -220,7 +220,7 @@ STRINGS: dict[str, str] = {
         "تعذّر إكمال عملية التحقق. صورك محفوظة طوال هذه الجلسة، لذا يمكنك إعادة المحاولة دون "
         "التقاطها من جديد."
     ),
-    "results.transaction": "رقم العملية: {id}",
+    "results.transaction": "رقم العملية:\n{id}",
     "results.what_it_means": "ماذا يفحص",
     "results.what_happened": "ماذا حدث",
     "results.next_step": "الخطوة التالية",
@@ -374,7 +374,7 @@ STRINGS: dict[str, str] = {
     "card.status.review": "يحتاج إلى مراجعة",
     "card.status.info": "للعلم",
     "results.support_details": "تفاصيل لفريق الدعم",
-    "results.request_id": "رقم الطلب ({step}): {id}",
+    "results.request_id": "رقم الطلب ({step}):\n{id}",
     "results.delete_confirm": (
         "هل تريد حذف صورك ونتائجك من هذه الجلسة الآن؟ لا يمكن التراجع عن ذلك."
     ),

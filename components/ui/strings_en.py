@@ -239,7 +239,7 @@ STRINGS: dict[str, str] = {
         "The verification could not be completed. Your photos are kept for this session, so you "
         "can retry without taking them again."
     ),
-    "results.transaction": "Transaction id: {id}",
+    "results.transaction": "Transaction id:\n{id}",
     "results.what_it_means": "What this checks",
     "results.what_happened": "What happened",
     "results.next_step": "Next step",
@@ -407,7 +407,7 @@ STRINGS: dict[str, str] = {
     "card.status.review": "needs review",
     "card.status.info": "for information",
     "results.support_details": "Details for support",
-    "results.request_id": "Request id ({step}): {id}",
+    "results.request_id": "Request id ({step}):\n{id}",
     "results.delete_confirm": (
         "Delete your photos and results from this session now? This cannot be undone."
     ),

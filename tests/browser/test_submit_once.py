@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.axe import assert_accessible
 from tests.browser.conftest import serve_app
@@ -52,6 +52,23 @@ def _calls_logged(server: StreamlitServer, transaction_id: str) -> list[str]:
     return [found.group(1) for found in re.finditer(
         r'event="vlens_call" step="(\w+)".*transaction_id="' + re.escape(transaction_id) + '"',
         log)]
+
+
+def _lines_taken(page: Page, key: str, text: str) -> int:
+    """On how many lines ``text`` is drawn inside the block keyed ``key`` (0: not found)."""
+    return int(page.evaluate("""([key, text]) => {
+        const walker = document.createTreeWalker(document.querySelector('.st-key-' + key),
+                                                 NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const at = node.data.indexOf(text);
+            if (at < 0) continue;
+            const range = document.createRange();
+            range.setStart(node, at);
+            range.setEnd(node, at + text.length);
+            return new Set([...range.getClientRects()].map(rect => Math.round(rect.top))).size;
+        }
+        return 0;
+    }""", [key, text]))
 
 
 @pytest.mark.parametrize(("device", "language"), [("desktop", "en"), ("phone", "ar")])
@@ -94,9 +111,12 @@ def test_a_double_click_on_send_runs_one_verification_and_shows_its_result(
         shots.take(page, "results")
         keyed(page, "support_details").get_by_text(say(language, "results.support_details")).click()
         support = keyed(page, "support_details").inner_text()
+        keyed(page, "support_details").scroll_into_view_if_needed()
+        shots.take(page, "support details")
         label = re.escape(say(language, "results.transaction", id="@"))
         shown = re.search(label.replace("@", r"(\S+)"), support)
         assert shown is not None, support
+        assert _lines_taken(page, "support_details", shown.group(1)) == 1  # no break at a hyphen
         assert sorted(_calls_logged(slow_server, shown.group(1))) == [
             "id_back", "id_front", "liveness"]
     finally:
