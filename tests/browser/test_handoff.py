@@ -116,23 +116,30 @@ def _refused_in_both_languages(page: Page, link: str, reason: str) -> None:
 
 
 def _decoded_qr(page: Page, expected: str, timeout_s: float = 30.0) -> str:
-    """The QR code on a screenshot of the computer's screen (the code's image as shown, on a
-    white margin), decoded by OpenCV; screenshots are taken until it reads ``expected`` or
-    ``timeout_s`` passes (while the page reruns, Streamlit fades stale elements and the new
-    image may still be loading)."""
+    """The QR code on a screenshot of the computer's screen (the code's image as shown, with
+    the page's white margin around it), decoded by OpenCV; screenshots are taken until it
+    reads ``expected`` or ``timeout_s`` passes (while the page reruns, Streamlit fades stale
+    elements and the new image may still be loading)."""
     code = keyed(page, "handoff_code").locator("img.handoff-qr")
     deadline = time.monotonic() + timeout_s
     while True:
         page.wait_for_function(
             "img => img.complete && img.naturalWidth > 0", arg=code.element_handle(),
             timeout=PAGE_LOAD_MS)
-        png = code.screenshot(animations="disabled")
+        code.scroll_into_view_if_needed()
+        box = code.bounding_box()
+        assert box is not None, "the QR code is not on the page"
+        png = page.screenshot(animations="disabled", clip={  # the page's own white margin
+            "x": box["x"] - 16, "y": box["y"] - 16,
+            "width": box["width"] + 32, "height": box["height"] + 32})
         image = cv2.imdecode(np.frombuffer(png, np.uint8), cv2.IMREAD_COLOR)
-        image = cv2.copyMakeBorder(image, 40, 40, 40, 40, cv2.BORDER_CONSTANT,
+        image = cv2.copyMakeBorder(image, 24, 24, 24, 24, cv2.BORDER_CONSTANT,
                                    value=(255, 255, 255))
-        text, _, _ = cv2.QRCodeDetector().detectAndDecode(image)
-        if str(text) == expected or time.monotonic() > deadline:
-            return str(text)
+        # Two of OpenCV's decoders: the classic one misses some dense codes at some sizes.
+        texts = [str(detector.detectAndDecode(image)[0])
+                 for detector in (cv2.QRCodeDetector(), cv2.QRCodeDetectorAruco())]
+        if expected in texts or time.monotonic() > deadline:
+            return expected if expected in texts else max(texts, key=len)
         page.wait_for_timeout(300)
 
 
