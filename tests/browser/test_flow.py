@@ -72,6 +72,13 @@ def test_full_flow_from_camera_to_results(
     page = shots.watch(launch_browser(clip).new_page(viewport=VIEWPORT))
     camera = open_capture_page(page, app_server.url, shots)
     camera.wait_until(camera.sent_width_follows_display, "a self-view as wide as shown", 30)
+    # Under the camera comes the hand-off offer, one gap (1rem) below: the 0 px helper frames
+    # (column width, camera count) take no space of their own.
+    video = page.locator('iframe[title="streamlit_webrtc.component.webrtc_streamer"]')
+    below = keyed(page, "handoff_offer").first
+    video_box, below_box = video.bounding_box(), below.bounding_box()
+    assert video_box is not None and below_box is not None
+    assert below_box["y"] - (video_box["y"] + video_box["height"]) <= 20, (video_box, below_box)
 
     for index, step in ((2, "id_back"), (3, "face")):
         heading = step_heading(index, step)
