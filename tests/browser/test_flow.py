@@ -15,7 +15,7 @@ import pytest
 from playwright.sync_api import Page, ViewportSize, expect
 
 from tests.browser.axe import assert_accessible
-from tests.browser.camera import WebrtcCamera
+from tests.browser.camera import WEBRTC_IFRAME, WebrtcCamera
 from tests.browser.conftest import LaunchBrowser
 from tests.browser.journey import (
     FACE_TIMING,
@@ -74,7 +74,7 @@ def test_full_flow_from_camera_to_results(
     camera.wait_until(camera.sent_width_follows_display, "a self-view as wide as shown", 30)
     # Under the camera comes the hand-off offer, one gap (1rem) below: the 0 px helper frames
     # (column width, camera count) take no space of their own.
-    video = page.locator('iframe[title="streamlit_webrtc.component.webrtc_streamer"]')
+    video = page.locator(WEBRTC_IFRAME)
     below = keyed(page, "handoff_offer").first
     video_box, below_box = video.bounding_box(), below.bounding_box()
     assert video_box is not None and below_box is not None
