@@ -33,6 +33,8 @@ from components.vlens.simulator import Scenario, Simulator
 from tests.conftest import FAST_RETRY
 
 KEY = limiter_key("https://vlens.example", "tenant")
+# The client's limits with a margin wide enough for a loaded test host's stalls (real threads).
+STALL_SAFE_LIMITS = ((CLIENT_LIMITS[0][0], 1.6), CLIENT_LIMITS[1])
 
 
 class FakeClock:
@@ -265,13 +267,18 @@ def test_limiter_for_keeps_the_limit_through_a_postgresql_runtime_only(store_url
 def test_two_clients_sharing_a_store_get_no_429_from_the_simulator(
         start_simulator: Callable[..., Simulator], replicas: Replica) -> None:
     """Two replicas' clients, each sending as fast as its limiter lets it, against the simulator
-    (which enforces Vlens' 10/s and 60/min): 24 logins in ~2.2 s, none refused. One session
-    per replica: more threads than cores would test the scheduler against the 0.1 s margin."""
+    (which enforces Vlens' 10/s and 60/min): 24 logins in ~3.2 s, none refused.
+
+    The limiter times a send when it records it; the simulator when the request arrives. The
+    product's margin for that gap (10 per 1.1 s) is checked exactly with a fake clock above; here
+    the margin is 0.6 s, because a shared 2-core CI host once held one request back for more
+    than 0.1 s between the two. Without sharing, the same margin still gets 429s (next test).
+    """
     simulator = start_simulator(Scenario(rate_limit=True))
     config = simulator.demo_config()
+    key = limiter_key(config.base_url, config.tenancy_name)
     clients = [VlensClient(config, retry=FAST_RETRY,
-                           limiter=SharedRateLimiter(replicas(), limiter_key(
-                               config.base_url, config.tenancy_name)))
+                           limiter=SharedRateLimiter(replicas(), key, limits=STALL_SAFE_LIMITS))
                for _ in range(2)]
     errors = run_logins(clients, sessions=1, per_session=12)
     assert (errors, simulator.state.rate_limited) == ([], 0)
@@ -283,7 +290,8 @@ def test_two_clients_each_with_the_whole_limit_are_refused(
     """The same load with each replica keeping the whole limit for itself: Vlens says 429."""
     simulator = start_simulator(Scenario(rate_limit=True))
     config = simulator.demo_config()
-    clients = [VlensClient(config, retry=FAST_RETRY, limiter=RateLimiter()) for _ in range(2)]
+    clients = [VlensClient(config, retry=FAST_RETRY, limiter=RateLimiter(STALL_SAFE_LIMITS))
+               for _ in range(2)]
     run_logins(clients, sessions=1, per_session=12)
     assert simulator.state.rate_limited > 0
 
