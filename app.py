@@ -24,10 +24,12 @@ from components.ui.layout import (
     language_switch,
     page_frame,
 )
+from components.upload_answers import keep_awaited_answers_through_reruns
 from components.upload_memory import keep_uploads_in_memory
 
 configure_logging(app_secrets(), os.environ)  # idempotent: one handler however often it runs
 keep_uploads_in_memory(st.get_option("server.maxUploadSize"))  # no upload spooled to disk
+keep_awaited_answers_through_reruns()  # a rerun never loses where to upload a chosen file
 
 CUSTOMER_PAGES = navigation.customer_pages()
 pages = list(CUSTOMER_PAGES.values())
