@@ -103,10 +103,8 @@ def capture_status(stream: Any) -> None:
 # screen. The step's longer instructions, the camera help and the checklist are left out there:
 # the live hint says what to do now, and the upload section below keeps the longer help.
 st.html("""<style>
-/* Component frames are inline: a 0 px high helper frame still took a text line (~26 px). */
+/* Component frames are inline: no text line's descender under the video's frame. */
 .st-key-capture_video iframe { display: block; }
-/* The 0 px helpers (column width, camera count, hand-off probe) take no gap of their own. */
-.st-key-capture_view_width, .st-key-capture_cameras, .st-key-camera_probe { margin-bottom: -1rem; }
 @media (max-width: 640px) {
   [data-testid="stHorizontalBlock"]:has(.st-key-capture_video) { flex-direction: column-reverse; }
   .st-key-capture_help, .st-key-capture_hint_heading, .st-key-capture_checklist,

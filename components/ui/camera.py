@@ -20,6 +20,7 @@ from components.ui import capture_state
 from components.ui.attempt import CameraLens
 from components.ui.backend import webrtc_section
 from components.ui.i18n import t
+from components.ui.layout import helper_frames_take_no_room
 
 WIDGET_KEY = "capture_camera"
 # The front camera, once the customer switched to it for the face: a widget of its own, since
@@ -192,6 +193,7 @@ def live_camera(callback: FrameCallback, step: str | None = None) -> Any:
         lens.started_facing = constraints["video"]["facingMode"]["ideal"]
     callback.view_width = self_view_width(displayed_width())  # under the video: no shift
     lens.cameras = camera_count()
+    helper_frames_take_no_room(VIEW_WIDTH_KEY, CAMERAS_KEY)
     return context
 
 

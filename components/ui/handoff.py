@@ -31,11 +31,13 @@ from components.ui import integration, navigation, session
 from components.ui.attempt import Attempt
 from components.ui.handoff_side import DesktopHandoff, PhoneHandoff
 from components.ui.i18n import Language, set_language, t
+from components.ui.layout import helper_frames_take_no_room
 
 log = logging.getLogger("vlens.handoff")
 
 QR_SCALE: Final = 6  # pixels per module: sharp on screen, decodable from a screenshot
 OFFER_KEY: Final = "handoff_offer"
+PROBE_KEY: Final = "camera_probe"
 CameraCheck = str  # "ok", "none" (no camera, or no camera API) or "denied"
 
 # Asks the browser, without opening the camera, whether it has one and may use it; asks again
@@ -159,8 +161,9 @@ def offer() -> None:
         return
     st.html(_OFFER_CSS)
     with st.container(key=OFFER_KEY):
-        result: Any = _camera_probe(key="camera_probe", default={"camera": None},
+        result: Any = _camera_probe(key=PROBE_KEY, default={"camera": None},
                                     on_camera_change=lambda: None, height=0)
+        helper_frames_take_no_room(PROBE_KEY)
         check: CameraCheck | None = getattr(result, "camera", None)
         if check in ("none", "denied"):
             st.info(t(f"handoff.offer.{check}"), icon=":material/smartphone:")

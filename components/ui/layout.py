@@ -224,3 +224,12 @@ def in_both_languages(key: str, draw: Callable[[Language], None]) -> None:
             draw(language)
     marks = [[f"{key}_{language}", language, _DIRECTIONS[language][0]] for language in LANGUAGES]
     st.html(_MARK_BLOCKS_JS % json.dumps(marks), unsafe_allow_javascript=True)
+
+
+def helper_frames_take_no_room(*keys: str) -> None:
+    """Let the 0 px helper components keyed ``keys`` (browser facts reported to the server)
+    take no room. A component frame is inline, so even a 0 px one took a text line (~26 px);
+    and every element has the 1rem gap of its column after it."""
+    frames = ", ".join(f".st-key-{key} iframe" for key in keys)
+    elements = ", ".join(f".st-key-{key}" for key in keys)
+    st.html(f"<style>{frames} {{ display: block; }} {elements} {{ margin-bottom: -1rem; }}</style>")
