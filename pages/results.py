@@ -161,7 +161,8 @@ def _phone_result() -> bool:
         return False
     story = phone_result_story(state.verdict, state.transaction_id, t)
     _story(story)
-    integration.back_with_result(state.verdict, state.transaction_id)
+    integration.back_with_result(state.verdict, state.transaction_id,
+                                 not_recorded=state.result_recorded is False)
     with st.container(key="phone_result_support"):
         st.text("\n".join(story.support))
     _actions(story)

@@ -6,7 +6,9 @@ from __future__ import annotations
 import time
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from streamlit.testing.v1 import AppTest
 
 from components.integration.config import DEMO_LINK_SECRET
@@ -17,9 +19,19 @@ from components.integration.handoff import (
     report_progress,
 )
 from components.integration.links import mint_link
+from components.ui import integration as integration_ui
 from components.ui.handoff_side import DesktopHandoff, PhoneHandoff
 from components.ui.strings_en import STRINGS
-from tests.app_harness import APP, attempt_of, demo_mode, fake_camera, page_text, start_app
+from tests.app_harness import (
+    APP,
+    attempt_of,
+    capture_everything,
+    demo_mode,
+    fake_camera,
+    page_text,
+    send,
+    start_app,
+)
 from tests.clips import FPS
 from tests.imagery import background
 
@@ -61,20 +73,28 @@ def test_a_phone_is_told_when_the_computer_takes_the_attempt_back() -> None:
         assert STRINGS["handoff.taken_back.body"] in page_text(phone)
 
 
-def test_the_computer_shows_the_phones_latest_result_and_the_way_back_to_the_business() -> None:
+NOT_PASSED_ON = STRINGS["link.not_passed_on"].format(business="shop.example.com")
+
+
+def _sent_by_a_business_and_handed_off() -> tuple[AppTest, DesktopHandoff, AppTest, PhoneHandoff]:
+    """A computer a business link admitted, showing its code, and a phone that opened it."""
     link = mint_link(DEMO_LINK_SECRET, "shop-cust-9", public_url="http://localhost:8501",
                      return_url="https://shop.example.com/kyc").token
+    desktop = AppTest.from_file(APP, default_timeout=60)
+    desktop.query_params["link"] = link
+    desktop.run()
+    desktop.button(key="language_en").click().run()
+    desktop.checkbox(key="consent_checkbox").check().run()
+    desktop.button(key="consent_continue").click().run()
+    desktop.button(key="handoff_offer_start").click().run()
+    side = attempt_of(desktop).handoff
+    assert isinstance(side, DesktopHandoff)
+    return (desktop, side, *_phone_opens(side))
+
+
+def test_the_computer_shows_the_phones_latest_result_and_the_way_back_to_the_business() -> None:
     with demo_mode(), fake_camera():
-        desktop = AppTest.from_file(APP, default_timeout=60)
-        desktop.query_params["link"] = link
-        desktop.run()
-        desktop.button(key="language_en").click().run()
-        desktop.checkbox(key="consent_checkbox").check().run()
-        desktop.button(key="consent_continue").click().run()
-        desktop.button(key="handoff_offer_start").click().run()
-        side = attempt_of(desktop).handoff
-        assert isinstance(side, DesktopHandoff)
-        _, on_phone = _phone_opens(side)
+        desktop, side, _, on_phone = _sent_by_a_business_and_handed_off()
 
         # Both devices noted the hand-off under the computer's attempt (the dashboard counts it).
         events = side.store.tables.events
@@ -98,10 +118,31 @@ def test_the_computer_shows_the_phones_latest_result_and_the_way_back_to_the_bus
 
         # The phone sent again and was verified: the computer follows.
         report_progress(on_phone.store, on_phone.claim, HandoffStatus.DONE, verdict="verified",
-                        transaction_id="tx-phone-2")
+                        transaction_id="tx-phone-2", recorded=True)
         desktop.run()
         assert STRINGS["verdict.verified.title"] in page_text(desktop)
         assert "tx-phone-2" in page_text(desktop)
+        assert NOT_PASSED_ON not in page_text(desktop)
+
+
+def test_both_devices_say_when_the_phone_could_not_pass_the_result_on_to_the_business(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    def store_refuses(*_: object, **__: object) -> None:
+        raise OperationalError("INSERT INTO vlens_results", {}, Exception("disk I/O error"))
+
+    with demo_mode(), fake_camera() as camera:
+        desktop, _, phone, _ = _sent_by_a_business_and_handed_off()
+        phone.checkbox(key="consent_checkbox").check().run()
+        phone.button(key="consent_continue").click().run()
+        capture_everything(phone, camera)
+        monkeypatch.setattr(integration_ui, "record_result", store_refuses)
+        send(phone)
+        assert phone.title[0].value == STRINGS["results.title"]
+        assert NOT_PASSED_ON in page_text(phone)
+        desktop.run()
+        assert desktop.title[0].value == STRINGS["results.title"]
+        assert STRINGS["verdict.verified.title"] in page_text(desktop)
+        assert NOT_PASSED_ON in page_text(desktop)
 
 
 def _phone_opens(side: DesktopHandoff) -> tuple[AppTest, PhoneHandoff]:

@@ -90,6 +90,9 @@ class HandoffState:
     verdict: str | None = None
     transaction_id: str | None = None
     phone_seen_at: float | None = None
+    # The phone recorded the result for the business (False: it could not; None: no business
+    # or no result yet).
+    result_recorded: bool | None = None
 
     def phone_quiet(self, now: float, after_s: float = QUIET_AFTER_S) -> bool:
         """The phone opened the link and is taking photos, but has not been heard from for
@@ -147,12 +150,14 @@ def handoff_state(store: Store, handoff_id: str, *,
     table = store.tables.handoffs
     with store.begin() as conn:
         row = conn.execute(select(table.c.status, table.c.expires_at, table.c.verdict,
-                                  table.c.transaction_id, table.c.phone_seen_at)
+                                  table.c.transaction_id, table.c.phone_seen_at,
+                                  table.c.result_recorded)
                            .where(table.c.id == handoff_id)).first()
     if row is None:
         return None
     return HandoffState(_status(row.status, row.expires_at, clock()), row.expires_at,
-                        row.verdict, row.transaction_id, row.phone_seen_at)
+                        row.verdict, row.transaction_id, row.phone_seen_at,
+                        None if row.result_recorded is None else bool(row.result_recorded))
 
 
 def claim_handoff(store: Store, token: str, secret: str | None, *,
@@ -193,10 +198,12 @@ def claim_handoff(store: Store, token: str, secret: str | None, *,
 
 def report_progress(store: Store, claim: PhoneClaim, status: HandoffStatus, *,
                     verdict: str | None = None, transaction_id: str | None = None,
+                    recorded: bool | None = None,
                     clock: Callable[[], float] = time.time) -> bool:
-    """The phone's progress (forward only; ``DONE`` with the result summary, and again with a
-    later result when the phone sends once more). False when the hand-off is no longer the
-    phone's to report on (cancelled by the computer, or unknown)."""
+    """The phone's progress (forward only; ``DONE`` with the result summary and whether the
+    phone ``recorded`` it for the business, and again with a later result when the phone
+    sends once more). False when the hand-off is no longer the phone's to report on (cancelled
+    by the computer, or unknown)."""
     if status not in _ORDER[1:]:
         raise ValueError(f"a phone cannot report {status}")
     table = store.tables.handoffs
@@ -221,7 +228,8 @@ def report_progress(store: Store, claim: PhoneClaim, status: HandoffStatus, *,
         values: dict[str, object] = {"status": status.value, "updated_at": now,
                                      "phone_seen_at": now}
         if status is HandoffStatus.DONE:  # a later result (the phone sent again) replaces it
-            values.update(verdict=verdict, transaction_id=transaction_id)
+            values.update(verdict=verdict, transaction_id=transaction_id,
+                          result_recorded=recorded)
         conn.execute(table.update().where(table.c.id == claim.handoff_id).values(**values))
     return True
 

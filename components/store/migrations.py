@@ -38,12 +38,19 @@ def _rate_sends(conn: Connection) -> None:
     schema.rate_sends.create(conn, checkfirst=True)
 
 
-def _phone_seen_at(conn: Connection) -> None:
-    # A store created after this column joined the table definition has it from step 2.
-    if "phone_seen_at" not in {column["name"] for column in inspect(conn).get_columns(
+def _add_handoff_column(conn: Connection, name: str, sql_type: str) -> None:
+    # A store created after the column joined the table definition has it from step 2.
+    if name not in {column["name"] for column in inspect(conn).get_columns(
             schema.handoffs.name)}:
-        conn.execute(text(f"ALTER TABLE {schema.handoffs.name} "
-                          "ADD COLUMN phone_seen_at DOUBLE PRECISION"))
+        conn.execute(text(f"ALTER TABLE {schema.handoffs.name} ADD COLUMN {name} {sql_type}"))
+
+
+def _phone_seen_at(conn: Connection) -> None:
+    _add_handoff_column(conn, "phone_seen_at", "DOUBLE PRECISION")
+
+
+def _result_recorded(conn: Connection) -> None:
+    _add_handoff_column(conn, "result_recorded", "BOOLEAN")
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -51,6 +58,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(2, "phone hand-offs", _handoffs),
     Migration(3, "Vlens sends shared by replicas for the rate limit", _rate_sends),
     Migration(4, "when a hand-off's phone was last heard from", _phone_seen_at),
+    Migration(5, "whether a hand-off's phone recorded the result for the business",
+              _result_recorded),
 )
 
 

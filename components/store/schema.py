@@ -105,6 +105,8 @@ handoffs = Table(
     Column("verdict", String(32)),
     Column("transaction_id", String(64)),
     Column("phone_seen_at", Float),  # the phone's last sign of life (migration 4)
+    # Whether the phone recorded the result for the business (None: no business) (migration 5)
+    Column("result_recorded", Boolean),
     Index("ix_vlens_handoffs_created_at", "created_at"),
 )
 

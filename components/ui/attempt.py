@@ -126,7 +126,7 @@ class Attempt:
                 self.sent = submission.sent
                 self.outcome_backend = submission.backend_key
                 if self.handoff is not None and submission.outcome is not None:
-                    self.handoff.finished(submission.outcome)
+                    self.handoff.finished(submission.outcome, recorded=submission.recorded)
 
     def forget_outcome(self) -> None:
         """Another service (a new demo scenario) knows none of the earlier transactions."""

@@ -64,7 +64,7 @@ class DesktopHandoff:
         """The computer sends its own photos: nothing to report."""
         return True
 
-    def finished(self, outcome: VerificationOutcome) -> None:
+    def finished(self, outcome: VerificationOutcome, *, recorded: bool | None = None) -> None:
         """The computer's own result: nothing to report."""
 
 
@@ -80,12 +80,14 @@ class PhoneHandoff:
     heard_at: float | None = None  # when this phone last told the store it is there
     survives_start_over = True  # the phone stays the phone
 
-    def report(self, status: HandoffStatus, outcome: VerificationOutcome | None = None) -> None:
+    def report(self, status: HandoffStatus, outcome: VerificationOutcome | None = None, *,
+               recorded: bool | None = None) -> None:
         try:
             alive = report_progress(
                 self.store, self.claim, status,
                 verdict=outcome.verdict.value if outcome is not None else None,
-                transaction_id=outcome.transaction_id if outcome is not None else None)
+                transaction_id=outcome.transaction_id if outcome is not None else None,
+                recorded=recorded)
         except SQLAlchemyError as exc:  # the computer misses one update, the phone goes on
             log.warning("hand-off progress not reported: %s", type(exc).__name__)
             return
@@ -120,10 +122,11 @@ class PhoneHandoff:
         self.report(HandoffStatus.VERIFYING)
         return not self.cancelled
 
-    def finished(self, outcome: VerificationOutcome) -> None:
-        """The result to the computer, and a ``handoff:finished`` funnel event under the
-        computer's attempt (the dashboard's "finished there")."""
-        self.report(HandoffStatus.DONE, outcome)
+    def finished(self, outcome: VerificationOutcome, *, recorded: bool | None = None) -> None:
+        """The result to the computer (and whether it was ``recorded`` for the business), and
+        a ``handoff:finished`` funnel event under the computer's attempt (the dashboard's
+        "finished there")."""
+        self.report(HandoffStatus.DONE, outcome, recorded=recorded)
         try:
             record_events(self.store, self.claim.context.attempt_id,
                           [FunnelEvent("handoff", "finished")])

@@ -242,7 +242,8 @@ class Recorder:
         return self.attempt.reference
 
     def __call__(self, outcome: VerificationOutcome, sent: CaptureSet,
-                 latencies_ms: Mapping[str, float], demo: bool) -> None:
+                 latencies_ms: Mapping[str, float], demo: bool) -> bool:
+        """Record ``outcome`` for the business; False when the store refused it."""
         timings = capture_timings(sent, self.consent_at)
         record = result_record(outcome, self.attempt, latencies_ms=latencies_ms,
                                capture_timings_s=timings, demo=demo, finished_at=time.time())
@@ -253,7 +254,7 @@ class Recorder:
             log.exception("verification result not recorded (reference %s)",
                           self.attempt.reference)
             self.failed_for.add(id(outcome))
-            return
+            return False
         self.rt.wake_worker()
         events = [*_capture_events(sent, timings), FunnelEvent("submitted"),
                   FunnelEvent("verdict", outcome.verdict.value)]
@@ -263,6 +264,7 @@ class Recorder:
             record_events(self.rt.store, self.attempt.attempt_id, events)
         except SQLAlchemyError:
             log.exception("funnel events not recorded")
+        return True
 
 
 def recorder() -> Recorder | None:

@@ -434,8 +434,8 @@ STRINGS: dict[str, str] = {
     "link.back": "العودة إلى {business}",
     "link.back_help": "يعيدك إلى {business} مع نتيجة هذا التحقق.",
     "link.not_passed_on": (
-        "تعذّر إرسال نتيجتك إلى {business} تلقائيًا. احتفظ برقم العملية الظاهر أعلاه؛ يمكن لـ "
-        "{business} تأكيد النتيجة به."
+        "تعذّر إرسال نتيجتك إلى {business} تلقائيًا. احتفظ برقم العملية الموجود في هذه "
+        "الصفحة؛ يمكن لـ {business} تأكيد النتيجة به."
     ),
     # ---- Continue on your phone (hand-off by QR code) ----
     "nav.handoff": "على هاتفك",

@@ -472,7 +472,7 @@ STRINGS: dict[str, str] = {
     "link.back_help": "Takes you back to {business} with the result of this verification.",
     "link.not_passed_on": (
         "Your result could not be passed on to {business} automatically. Keep the transaction "
-        "id shown above; {business} can confirm the result with it."
+        "id from this page; {business} can confirm the result with it."
     ),
     # ---- Continue on your phone (hand-off by QR code) ----
     "nav.handoff": "On your phone",

@@ -87,6 +87,8 @@ class Submission:
         self._ended_at: float | None = None
         self._done = threading.Event()
         self.outcome: VerificationOutcome | None = None
+        # Whether the outcome was recorded for the business (None: no recorder).
+        self.recorded: bool | None = None
         self._thread = threading.Thread(target=self._run, name="vlens-submission", daemon=True)
 
     def start(self) -> Submission:
@@ -138,7 +140,7 @@ class Submission:
         log_verification(outcome, latencies_ms=timer.latencies_ms, demo=self._demo,
                          reference=reference)
         if self._recorder is not None:
-            self._recorder(outcome, self.sent, timer.latencies_ms, self._demo)
+            self.recorded = self._recorder(outcome, self.sent, timer.latencies_ms, self._demo)
         self.outcome = outcome
         with self._lock:
             self._ended_at = self._clock()

@@ -137,6 +137,24 @@ def test_a_later_result_from_the_phone_replaces_the_first_one_on_the_computer(
         HandoffStatus.DONE, "verified", "tx-8")
 
 
+def test_the_computer_learns_whether_the_phone_recorded_the_result_for_the_business(
+        store: Store) -> None:
+    started, token = _start(store)
+    phone = PhoneHandoff(store, claim_handoff(store, token, SECRET, clock=lambda: T0 + 10))
+
+    def recorded_as_seen(outcome_id: str, recorded: bool | None) -> bool | None:
+        outcome = cast(VerificationOutcome,
+                       SimpleNamespace(verdict=Verdict.VERIFIED, transaction_id=outcome_id))
+        phone.finished(outcome, recorded=recorded)
+        state = handoff_state(store, started.handoff_id)
+        assert state is not None and state.transaction_id == outcome_id
+        return state.result_recorded
+
+    assert recorded_as_seen("tx-1", None) is None  # no business to record it for
+    assert recorded_as_seen("tx-2", False) is False  # the store refused it on the phone
+    assert recorded_as_seen("tx-3", True) is True  # sent again, and recorded this time
+
+
 def test_reports_without_the_phone_secret_change_nothing(store: Store) -> None:
     started, token = _start(store)
     claim = claim_handoff(store, token, SECRET, clock=lambda: T0 + 10)

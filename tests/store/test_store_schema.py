@@ -38,24 +38,25 @@ def test_opening_an_up_to_date_database_applies_nothing_again(store_url: str) ->
         second.dispose()
 
 
-def test_a_store_from_before_the_phone_heartbeat_gains_its_column_and_keeps_its_rows(
-        store_url: str) -> None:
+@pytest.mark.parametrize(("column", "version"), [("phone_seen_at", 4), ("result_recorded", 5)])
+def test_a_store_from_before_a_hand_off_column_gains_it_and_keeps_its_rows(
+        column: str, version: int, store_url: str) -> None:
     old = open_store(store_url)
     handoffs = old.tables.handoffs
-    with old.begin() as conn:  # the store as migration 3 left it, with one hand-off
+    with old.begin() as conn:  # the store as the step before left it, with one hand-off
         conn.execute(handoffs.insert().values(
             id="h1", attempt_id="a1", language="ar", status="capturing", created_at=1.0,
             expires_at=601.0, updated_at=2.0))
-        conn.execute(text(f"ALTER TABLE {handoffs.name} DROP COLUMN phone_seen_at"))
+        conn.execute(text(f"ALTER TABLE {handoffs.name} DROP COLUMN {column}"))
         conn.execute(old.tables.schema_version.delete().where(
-            old.tables.schema_version.c.version == 4))
+            old.tables.schema_version.c.version == version))
     old.dispose()
     store = open_store(store_url, create=False)
     try:
-        assert store.migrate() == [4]
+        assert store.migrate() == [version]
         with store.begin() as conn:
             row = conn.execute(select(handoffs)).one()
-        assert (row.id, row.status, row.phone_seen_at) == ("h1", "capturing", None)
+        assert (row.id, row.status, row._mapping[column]) == ("h1", "capturing", None)
         assert store.schema_version() == latest_version()
     finally:
         store.dispose()
