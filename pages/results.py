@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.integration.handoff import HandoffState
 from components.ui import capture_state, integration, navigation, session
 from components.ui.backend import resolve_backend
 from components.ui.extracted import MASKED_FIELD, extracted_fields, mask_id_number
@@ -166,15 +167,22 @@ def _phone_result() -> bool:
     with st.container(key="phone_result_support"):
         st.text("\n".join(story.support))
     _actions(story)
-    _watch_phone_result(side, (state.verdict, state.transaction_id))
+    _watch_phone_result(side, _as_shown(state))
     return True
 
 
+def _as_shown(state: HandoffState) -> tuple[str | None, str | None, bool | None]:
+    """What of the phone's result this page shows: a change to any of it redraws the page."""
+    return state.verdict, state.transaction_id, state.result_recorded
+
+
 @st.fragment(run_every=PHONE_RESULT_POLL_S)
-def _watch_phone_result(side: DesktopHandoff, shown: tuple[str | None, str | None]) -> None:
-    """A later result from the phone (it sent again) replaces the one shown here."""
+def _watch_phone_result(side: DesktopHandoff,
+                        shown: tuple[str | None, str | None, bool | None]) -> None:
+    """A later result from the phone (it sent again, or recorded it this time) replaces the
+    one shown here."""
     state = side.state()
-    if state is not None and (state.verdict, state.transaction_id) != shown:
+    if state is not None and _as_shown(state) != shown:
         st.rerun(scope="app")
 
 

@@ -72,3 +72,13 @@ def test_starting_it_again_wraps_nothing_twice() -> None:
     queue = queue_with_an_address_and_an_element()
     queue.clear(retain_lifecycle_msgs=True)
     assert kinds(queue.flush()) == ["file_urls_response"]
+
+
+def test_arguments_given_by_position_are_understood_and_passed_on() -> None:
+    keep_awaited_answers_through_reruns()
+    queue = queue_with_an_address_and_an_element()
+    queue.clear(True, ["heartbeat"])  # retain_lifecycle_msgs, fragment_ids_this_run
+    assert kinds(queue.flush()).count("file_urls_response") == 1
+    queue = queue_with_an_address_and_an_element()
+    queue.clear(True)
+    assert kinds(queue.flush()) == ["file_urls_response"]

@@ -150,9 +150,9 @@ def test_the_computer_learns_whether_the_phone_recorded_the_result_for_the_busin
         assert state is not None and state.transaction_id == outcome_id
         return state.result_recorded
 
-    assert recorded_as_seen("tx-1", None) is None  # no business to record it for
-    assert recorded_as_seen("tx-2", False) is False  # the store refused it on the phone
-    assert recorded_as_seen("tx-3", True) is True  # sent again, and recorded this time
+    assert recorded_as_seen("tx-1", False) is False  # the store refused it on the phone
+    assert recorded_as_seen("tx-2", True) is True  # sent again, and recorded this time
+    assert recorded_as_seen("tx-3", None) is None  # a later result says it for itself
 
 
 def test_reports_without_the_phone_secret_change_nothing(store: Store) -> None:
